@@ -1,0 +1,230 @@
+// ranker-train: the seed guide's train_ranker.py, in C++ — same flags, same outputs.
+#include "app/cli_common.h"
+
+#include "core/error.h"
+#include "core/metadata.h"
+#include "core/model.h"
+#include "core/pipeline.h"
+#include "core/version.h"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+std::atomic_bool g_interrupted{false};
+
+void onInterrupt(int)
+{
+    if (g_interrupted.exchange(true))
+        std::_Exit(130); // a second Ctrl-C: leave at once
+}
+
+/// Progress: a bar redrawn in place on a terminal, plain lines otherwise (logs, pipes, CI).
+class ConsoleProgress final : public ranker::PipelineObserver
+{
+public:
+    explicit ConsoleProgress(bool quiet) : m_quiet(quiet), m_tty(::isatty(STDERR_FILENO)) {}
+
+    void onStage(const std::string &stage) override
+    {
+        m_stage = stage;
+        if (stage == "exporting")
+            clearBar();
+    }
+
+    void onLoadProgress(uint64_t done, uint64_t total) override
+    {
+        if (m_quiet || !m_tty || total == 0)
+            return;
+        if (!throttle())
+            return;
+        drawBar("loading", double(done) / double(total), ranker::cli::formatBytes(done) + " / " + ranker::cli::formatBytes(total));
+    }
+
+    void onDatasetLoaded(const ranker::Dataset &ds) override
+    {
+        clearBar();
+        if (!m_quiet)
+            ranker::cli::printDatasetSummary(stderr, ds);
+    }
+
+    void onLog(const std::string &text) override
+    {
+        if (m_quiet)
+            return;
+        clearBar();
+        std::fprintf(stderr, "%s\n", text.c_str());
+    }
+
+    void onBatch(const ranker::BatchReport &b) override
+    {
+        if (m_quiet || !m_tty || !throttle())
+            return;
+        const int done = b.epoch - m_firstEpoch;
+        const int total = m_lastEpoch - m_firstEpoch + 1;
+        const double fraction = (double(done) + double(b.batch) / double(b.batches)) / double(std::max(1, total));
+        char text[160];
+        std::snprintf(text, sizeof text, "epoch %d/%d  batch %d/%d  loss %.4f%s", b.epoch, m_lastEpoch, b.batch,
+                      b.batches, b.runningLoss, eta(fraction).c_str());
+        drawBar("train", fraction, text);
+    }
+
+    void onEpoch(const ranker::EpochReport &e) override
+    {
+        if (m_quiet)
+            return;
+        clearBar();
+        std::fprintf(stderr, "epoch %d/%d  train_loss %.5f  val_loss %s  train_acc %s  val_acc %s  %.2fs  %.0f pairs/s\n",
+                     e.epoch, e.epochs, e.trainLoss, ranker::cli::formatNumber(e.valLoss, "%.5f").c_str(),
+                     ranker::cli::formatPercent(e.trainAccuracy).c_str(), ranker::cli::formatPercent(e.valAccuracy).c_str(),
+                     e.seconds, e.pairsPerSecond);
+    }
+
+    bool stopRequested() override { return g_interrupted.load(); }
+
+    void setEpochRange(int first, int last)
+    {
+        m_firstEpoch = first;
+        m_lastEpoch = last;
+        m_start = std::chrono::steady_clock::now();
+    }
+
+private:
+    bool throttle()
+    {
+        auto now = std::chrono::steady_clock::now();
+        if (now - m_lastDraw < std::chrono::milliseconds(100))
+            return false;
+        m_lastDraw = now;
+        return true;
+    }
+
+    std::string eta(double fraction) const
+    {
+        if (fraction <= 0.0)
+            return {};
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        const double left = elapsed * (1.0 - fraction) / fraction;
+        return "  ETA " + ranker::cli::formatDuration(left);
+    }
+
+    void drawBar(const char *label, double fraction, const std::string &text)
+    {
+        constexpr int width = 28;
+        fraction = std::min(1.0, std::max(0.0, fraction));
+        const int filled = int(fraction * width + 0.5);
+        std::string bar(size_t(filled), '#');
+        bar.append(size_t(width - filled), '.');
+        std::fprintf(stderr, "\r\033[K%-7s [%s] %3d%%  %s", label, bar.c_str(), int(fraction * 100 + 0.5), text.c_str());
+        std::fflush(stderr);
+        m_barShown = true;
+    }
+
+    void clearBar()
+    {
+        if (m_barShown) {
+            std::fprintf(stderr, "\r\033[K");
+            m_barShown = false;
+        }
+    }
+
+    bool m_quiet = false;
+    bool m_tty = false;
+    bool m_barShown = false;
+    std::string m_stage;
+    int m_firstEpoch = 1;
+    int m_lastEpoch = 1;
+    std::chrono::steady_clock::time_point m_lastDraw{};
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    ranker::PipelineRequest request;
+    ranker::TrainConfig &config = request.train;
+    std::string ties = "hinge", keep = "auto";
+    bool quiet = false;
+    uint64_t maxLineMiB = 64;
+
+    CLI::App app{"Train the pairwise ranker on a JSONL file of preferences and export .pth, .onnx and metadata.",
+                 "ranker-train"};
+    app.set_version_flag("--version", std::string("ranker-train ") + RANKER_VERSION + " (LibTorch " +
+                                          ranker::deviceInfo().libtorchVersion + ")");
+    app.failure_message([](const CLI::App *, const CLI::Error &e) {
+        return std::string("ranker-train: error: ") + e.what() + " (see --help)\n";
+    });
+    app.get_formatter()->column_width(34);
+    app.add_option("--input", request.input, "Path to JSONL dataset file")->required();
+    app.add_option("--output", request.outputDir, "Output directory for model artifacts")->required();
+    app.add_option("--name", config.name, "Model name prefix")->capture_default_str();
+    app.add_option("--embedding-dim", config.embeddingDim, "Embedding dimension")->capture_default_str();
+    app.add_option("--hidden-dim", config.hiddenDim, "Hidden layer dimension")->capture_default_str();
+    app.add_option("--learning-rate", config.learningRate, "Learning rate")->capture_default_str();
+    app.add_option("--batch-size", config.batchSize, "Batch size")->capture_default_str();
+    app.add_option("--epochs", config.epochs, "Number of training epochs (with --resume: epochs to add)")->capture_default_str();
+    app.add_option("--margin", config.margin, "Margin for ranking loss")->capture_default_str();
+    app.add_option("--val-split", config.valSplit, "Share of pairs held out for validation (0 turns it off)")->capture_default_str();
+    app.add_option("--seed", config.seed, "Random seed: same seed, data and settings give the same run")->capture_default_str();
+    app.add_option("--device", config.device, "auto (CUDA when available), cpu or cuda")->capture_default_str();
+    app.add_option("--ties", ties, "Pairs labelled 0: hinge (pull scores together) or skip")->capture_default_str();
+    app.add_option("--embeddings", request.load.embeddingsPath, "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
+    app.add_option("--resume", request.resumePath, "Continue training from this .pth checkpoint");
+    app.add_option("--keep", keep, "Weights to export: best (lowest validation loss) or last epoch; auto = best with a validation split")->capture_default_str();
+    app.add_flag("--strict", request.load.strict, "Fail on the first bad line instead of skipping it");
+    app.add_option("--threads", config.threads, "CPU threads for LibTorch (0: its default)")->capture_default_str();
+    app.add_option("--max-line-mib", maxLineMiB, "Lines longer than this are skipped unread")->capture_default_str();
+    app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        return app.exit(e);
+    }
+
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    ConsoleProgress progress(quiet);
+    try {
+        config.ties = ranker::tiePolicyFromString(ties);
+        config.keep = ranker::keepPolicyFromString(keep);
+        request.load.maxLineBytes = maxLineMiB << 20;
+        int firstEpoch = 1;
+        if (!request.resumePath.empty()) {
+            // Read once here for the progress bar's epoch range; the pipeline reads it for training.
+            firstEpoch = ranker::loadCheckpoint(request.resumePath).epoch + 1;
+        }
+        progress.setEpochRange(firstEpoch, firstEpoch + config.epochs - 1);
+        ranker::PipelineResult result = ranker::runPipeline(request, progress);
+        const ranker::TrainResult &r = result.train;
+        std::printf("%s: %s\n", ranker::toString(r.end), r.message.c_str());
+        std::printf("kept epoch %d of %d; final train loss %s; best val accuracy %s; %.2fs on %s\n", r.keptEpoch,
+                    r.epochsCompleted, ranker::cli::formatNumber(result.metadata["final_train_loss"], "%.5f").c_str(),
+                    ranker::cli::formatPercent(result.metadata["best_val_accuracy"]).c_str(), r.seconds,
+                    r.device.c_str());
+        std::printf("wrote %s\n      %s\n      %s\n", result.pthPath.c_str(), result.onnxPath.c_str(),
+                    result.metadataPath.c_str());
+        if (r.end == ranker::RunEnd::Diverged)
+            return 3;
+        if (r.end == ranker::RunEnd::Cancelled)
+            return 130;
+        return 0;
+    } catch (const ranker::Cancelled &) {
+        ranker::cli::clearLine();
+        std::fprintf(stderr, "ranker-train: cancelled while loading; nothing was written\n");
+        return 130;
+    } catch (const std::exception &e) {
+        ranker::cli::clearLine();
+        std::fprintf(stderr, "ranker-train: error: %s\n", ranker::cli::firstLine(e.what()).c_str());
+        return 1;
+    }
+}

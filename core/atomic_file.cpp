@@ -1,0 +1,81 @@
+#include "core/atomic_file.h"
+
+#include "core/error.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ranker {
+
+namespace {
+
+/// Writing past RLIMIT_FSIZE raises SIGXFSZ, which would kill the process; we want EFBIG.
+void ignoreFileSizeSignal()
+{
+    static const bool done = [] {
+        std::signal(SIGXFSZ, SIG_IGN);
+        return true;
+    }();
+    (void)done;
+}
+
+} // namespace
+
+void writeFileAtomically(const std::string &path, const std::string &bytes)
+{
+    ignoreFileSizeSignal();
+    std::random_device entropy;
+    std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(entropy() % 1000000);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(path + ": cannot write: " + std::strerror(errno));
+    const char *data = bytes.data();
+    size_t left = bytes.size();
+    int error = 0;
+    while (left > 0) {
+        ssize_t written = ::write(fd, data, left);
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            error = errno;
+            break;
+        }
+        data += written;
+        left -= size_t(written);
+    }
+    if (!error && ::fsync(fd) != 0)
+        error = errno;
+    if (::close(fd) != 0 && !error)
+        error = errno;
+    if (!error && ::rename(tmp.c_str(), path.c_str()) != 0)
+        error = errno;
+    if (error) {
+        ::unlink(tmp.c_str());
+        throw Error(path + ": cannot write: " + std::strerror(error));
+    }
+}
+
+std::string readFile(const std::string &path)
+{
+    std::FILE *file = std::fopen(path.c_str(), "rb");
+    if (!file)
+        throw Error(path + ": cannot open: " + std::strerror(errno));
+    std::string out;
+    char buffer[1 << 16];
+    size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+        out.append(buffer, got);
+    bool failed = std::ferror(file);
+    std::fclose(file);
+    if (failed)
+        throw Error(path + ": read error");
+    return out;
+}
+
+} // namespace ranker

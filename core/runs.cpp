@@ -1,0 +1,110 @@
+#include "core/runs.h"
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace ranker {
+
+namespace {
+
+std::string findMetadataFile(const fs::path &folder)
+{
+    std::error_code ec;
+    std::vector<std::string> found;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() > 14 && name.compare(name.size() - 14, 14, "_metadata.json") == 0)
+            found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    return found.empty() ? std::string() : found.front();
+}
+
+} // namespace
+
+RunInfo readRun(const std::string &folder)
+{
+    RunInfo run;
+    run.folder = folder;
+    run.metadataPath = findMetadataFile(folder);
+    run.name = fs::path(folder).filename().string();
+    if (run.metadataPath.empty()) {
+        run.broken = true;
+        run.problem = "no *_metadata.json in the folder";
+        return run;
+    }
+    const std::string stem = fs::path(run.metadataPath).filename().string();
+    run.name = stem.substr(0, stem.size() - 14);
+    try {
+        run.metadata = nlohmann::json::parse(readFile(run.metadataPath));
+        if (!run.metadata.is_object())
+            throw Error("not a JSON object");
+        if (!run.metadata.contains("loss_history") || !run.metadata["loss_history"].is_array())
+            throw Error("no loss_history: not a ranker run's metadata");
+        if (run.metadata.contains("model_name") && run.metadata["model_name"].is_string())
+            run.name = run.metadata["model_name"].get<std::string>();
+    } catch (const std::exception &e) {
+        run.broken = true;
+        std::string what = e.what();
+        run.problem = run.metadataPath + ": " + what.substr(0, what.find('\n'));
+        return run;
+    }
+    std::string pth, onnx;
+    if (run.metadata.contains("files") && run.metadata["files"].is_object()) {
+        pth = run.metadata["files"].value("pth", "");
+        onnx = run.metadata["files"].value("onnx", "");
+    }
+    if (pth.empty())
+        pth = run.name + ".pth";
+    if (onnx.empty())
+        onnx = run.name + ".onnx";
+    std::error_code ec;
+    if (fs::exists(fs::path(folder) / pth, ec))
+        run.pthPath = (fs::path(folder) / pth).string();
+    if (fs::exists(fs::path(folder) / onnx, ec))
+        run.onnxPath = (fs::path(folder) / onnx).string();
+    return run;
+}
+
+std::vector<RunInfo> listRuns(const std::string &folder)
+{
+    std::vector<RunInfo> runs;
+    std::error_code ec;
+    if (!findMetadataFile(folder).empty())
+        runs.push_back(readRun(folder));
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec) && !findMetadataFile(it->path()).empty())
+            runs.push_back(readRun(it->path().string()));
+    std::sort(runs.begin(), runs.end(), [](const RunInfo &a, const RunInfo &b) {
+        std::string x = a.metadata.is_object() ? a.metadata.value("created_at", "") : "";
+        std::string y = b.metadata.is_object() ? b.metadata.value("created_at", "") : "";
+        return x != y ? x > y : a.folder > b.folder;
+    });
+    return runs;
+}
+
+std::string checkpointPathFor(const std::string &path)
+{
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec))
+        return path;
+    if (!fs::is_directory(path, ec))
+        throw Error(path + ": no such file or folder");
+    RunInfo run = readRun(path);
+    if (!run.pthPath.empty())
+        return run.pthPath;
+    std::vector<std::string> found;
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".pth")
+            found.push_back(it->path().string());
+    if (found.size() == 1)
+        return found.front();
+    throw Error(path + ": " + (found.empty() ? "no .pth checkpoint in this folder" : "several .pth files; name one"));
+}
+
+} // namespace ranker

@@ -1,0 +1,462 @@
+#include "core/trainer.h"
+
+#include "core/dataset.h"
+#include "core/error.h"
+#include "core/metadata.h"
+#include "core/model_p.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <set>
+
+namespace ranker {
+
+const char *toString(TiePolicy policy)
+{
+    return policy == TiePolicy::Hinge ? "hinge" : "skip";
+}
+
+const char *toString(KeepPolicy policy)
+{
+    switch (policy) {
+    case KeepPolicy::Auto: return "auto";
+    case KeepPolicy::Best: return "best";
+    case KeepPolicy::Last: return "last";
+    }
+    return "auto";
+}
+
+const char *toString(RunEnd end)
+{
+    switch (end) {
+    case RunEnd::Completed: return "completed";
+    case RunEnd::Cancelled: return "cancelled";
+    case RunEnd::Diverged: return "diverged";
+    }
+    return "completed";
+}
+
+TiePolicy tiePolicyFromString(const std::string &name)
+{
+    if (name == "hinge")
+        return TiePolicy::Hinge;
+    if (name == "skip")
+        return TiePolicy::Skip;
+    throw Error("--ties " + name + ": unknown tie policy (use hinge or skip)");
+}
+
+KeepPolicy keepPolicyFromString(const std::string &name)
+{
+    if (name == "best")
+        return KeepPolicy::Best;
+    if (name == "last")
+        return KeepPolicy::Last;
+    if (name == "auto")
+        return KeepPolicy::Auto;
+    throw Error("--keep " + name + ": unknown policy (use best or last)");
+}
+
+void TrainConfig::validate() const
+{
+    auto require = [](bool ok, const std::string &message) {
+        if (!ok)
+            throw Error(message);
+    };
+    require(!name.empty() && name.find('/') == std::string::npos && name != "." && name != "..",
+            "--name must be a plain file name, got \"" + name + "\"");
+    require(embeddingDim >= 0 && embeddingDim <= 1 << 20, "--embedding-dim must be between 0 and 1048576");
+    require(hiddenDim >= 1 && hiddenDim <= 1 << 16, "--hidden-dim must be between 1 and 65536");
+    require(std::isfinite(learningRate) && learningRate > 0 && learningRate <= 10, "--learning-rate must be in (0, 10]");
+    require(batchSize >= 1 && batchSize <= 1 << 20, "--batch-size must be between 1 and 1048576");
+    require(epochs >= 1 && epochs <= 1000000, "--epochs must be between 1 and 1000000");
+    require(std::isfinite(margin) && margin >= 0, "--margin must be a finite number ≥ 0");
+    require(valSplit >= 0 && valSplit < 1, "--val-split must be in [0, 1)");
+    require(threads >= 0 && threads <= 1024, "--threads must be between 0 and 1024");
+    require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+}
+
+void splitPairs(int64_t pairCount, double valSplit, uint64_t seed, std::vector<int32_t> &train,
+                std::vector<int32_t> &val)
+{
+    std::vector<int32_t> order(static_cast<size_t>(pairCount));
+    for (int64_t i = 0; i < pairCount; ++i)
+        order[size_t(i)] = int32_t(i);
+    // Fisher–Yates with our own draw: std::shuffle's use of the engine is implementation-defined.
+    std::mt19937_64 engine(seed);
+    for (int64_t i = pairCount - 1; i > 0; --i) {
+        uint64_t j = engine() % uint64_t(i + 1);
+        std::swap(order[size_t(i)], order[size_t(j)]);
+    }
+    int64_t valCount = int64_t(std::llround(double(pairCount) * valSplit));
+    if (valSplit > 0 && valCount == 0 && pairCount >= 2)
+        valCount = 1;
+    if (valCount >= pairCount)
+        valCount = pairCount - 1;
+    val.assign(order.begin(), order.begin() + valCount);
+    train.assign(order.begin() + valCount, order.end());
+    std::sort(val.begin(), val.end());
+    std::sort(train.begin(), train.end());
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Margin ranking loss for decisive pairs, hinge on |diff| for ties (label 0).
+torch::Tensor pairLoss(const torch::Tensor &diff, const torch::Tensor &label, double margin, bool hasTies)
+{
+    torch::Tensor decisive = (margin - label * diff).clamp_min(0);
+    if (!hasTies)
+        return decisive;
+    torch::Tensor tie = (diff.abs() - margin).clamp_min(0);
+    return torch::where(label == 0, tie, decisive);
+}
+
+std::string optimizerKey(const torch::Tensor &parameter)
+{
+    return c10::guts::to_string(parameter.unsafeGetTensorImpl());
+}
+
+OptimizerState optimizerStateOf(torch::optim::Adam &optimizer, const std::vector<torch::Tensor> &parameters)
+{
+    OptimizerState out;
+    for (const torch::Tensor &p : parameters) {
+        auto found = optimizer.state().find(optimizerKey(p));
+        if (found == optimizer.state().end())
+            return {};
+        auto &state = static_cast<torch::optim::AdamParamState &>(*found->second);
+        out.step = state.step();
+        auto flat = [](const torch::Tensor &t) {
+            torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
+            return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        };
+        out.expAvg.push_back(flat(state.exp_avg()));
+        out.expAvgSq.push_back(flat(state.exp_avg_sq()));
+    }
+    return out;
+}
+
+void restoreOptimizerState(torch::optim::Adam &optimizer, const std::vector<torch::Tensor> &parameters,
+                           const OptimizerState &saved)
+{
+    if (saved.empty() || saved.expAvg.size() != parameters.size())
+        return;
+    for (size_t i = 0; i < parameters.size(); ++i) {
+        const torch::Tensor &p = parameters[i];
+        auto state = std::make_unique<torch::optim::AdamParamState>();
+        state->step(saved.step);
+        auto tensor = [&](const std::vector<float> &values) {
+            return torch::from_blob(const_cast<float *>(values.data()), p.sizes(), torch::kFloat32).clone().to(p.device());
+        };
+        state->exp_avg(tensor(saved.expAvg[i]));
+        state->exp_avg_sq(tensor(saved.expAvgSq[i]));
+        optimizer.state()[optimizerKey(p)] = std::move(state);
+    }
+}
+
+/// Weights and optimizer moments at the end of one epoch.
+struct Snapshot
+{
+    int epoch = 0;
+    std::vector<torch::Tensor> parameters;
+    OptimizerState optimizer;
+};
+
+struct SplitStats
+{
+    double loss = kNaN;
+    double accuracy = kNaN;
+    double tieAgreement = kNaN;
+};
+
+} // namespace
+
+TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver &observer, const Checkpoint *resume)
+{
+    config.validate();
+    if (ds.pairs.empty())
+        throw Error(ds.path + ": no valid pairs to train on" +
+                    (ds.skipped.empty() ? std::string() : " (" + std::to_string(ds.skipped.size()) + " lines skipped)"));
+    if (ds.embeddingDim != config.embeddingDim)
+        throw Error("the dataset was read with --embedding-dim " + std::to_string(ds.embeddingDim) +
+                    " but training asks for " + std::to_string(config.embeddingDim));
+    const Clock::time_point runStart = Clock::now();
+    setThreadCount(config.threads);
+    TrainResult result;
+    result.device = resolveDevice(config.device);
+    result.threads = torch::get_num_threads();
+    result.epochsRequested = config.epochs;
+    const torch::Device device(result.device);
+    const bool hasVal = config.valSplit > 0;
+
+    splitPairs(int64_t(ds.pairs.size()), config.valSplit, config.seed, result.trainPairIndices, result.valPairIndices);
+    auto usable = [&](int32_t index) { return config.ties == TiePolicy::Hinge || ds.pairs[size_t(index)].label != 0; };
+    std::vector<int64_t> trainList, valList;
+    for (int32_t i : result.trainPairIndices)
+        if (usable(i))
+            trainList.push_back(i);
+    for (int32_t i : result.valPairIndices)
+        if (usable(i))
+            valList.push_back(i);
+    if (trainList.empty())
+        throw Error(ds.path + ": no pairs left to train on after the validation split" +
+                    std::string(config.ties == TiePolicy::Skip ? " and leaving ties out" : "") + " (" +
+                    std::to_string(ds.pairs.size()) + " valid pairs)");
+    result.trainPairs = int64_t(trainList.size());
+    result.valPairs = int64_t(valList.size());
+    result.keep = config.keep == KeepPolicy::Auto ? (valList.empty() ? KeepPolicy::Last : KeepPolicy::Best) : config.keep;
+    if (result.keep == KeepPolicy::Best && valList.empty()) {
+        observer.onLog("--keep best needs a validation split; keeping the last epoch instead");
+        result.keep = KeepPolicy::Last;
+    }
+
+    // The feature layout: from the training split, or the checkpoint's when resuming.
+    FeatureLayout layout;
+    int hidden = config.hiddenDim;
+    int firstEpoch = 1;
+    if (resume) {
+        layout = resume->weights.layout;
+        hidden = resume->weights.hiddenDim;
+        firstEpoch = resume->epoch + 1;
+        if (layout.embeddingDim != ds.embeddingDim)
+            throw Error("the checkpoint expects " + std::to_string(layout.embeddingDim) +
+                        "-dimensional embeddings, the dataset has " + std::to_string(ds.embeddingDim));
+        std::set<std::string> known(layout.metricNames.begin(), layout.metricNames.end());
+        for (const std::string &name : ds.metricNames)
+            if (!known.count(name))
+                observer.onLog("metric \"" + name + "\" is not in the checkpoint's feature layout and is ignored");
+        if (hidden != config.hiddenDim)
+            observer.onLog("resuming with the checkpoint's hidden dimension " + std::to_string(hidden));
+    } else {
+        std::vector<char> seen(ds.items.size(), 0);
+        std::vector<int32_t> trainingItems;
+        for (int32_t i : result.trainPairIndices)
+            for (int32_t item : {ds.pairs[size_t(i)].a, ds.pairs[size_t(i)].b})
+                if (!seen[size_t(item)]) {
+                    seen[size_t(item)] = 1;
+                    trainingItems.push_back(item);
+                }
+        std::sort(trainingItems.begin(), trainingItems.end());
+        layout = computeLayout(ds, trainingItems);
+    }
+    result.firstEpoch = firstEpoch;
+    const int lastEpoch = firstEpoch + config.epochs - 1;
+    if (resume) {
+        result.lossHistory = resume->lossHistory;
+        result.valLossHistory = resume->valLossHistory;
+    }
+
+    // Same seed, data and settings: same initial weights, shuffles and dropout masks.
+    torch::manual_seed(config.seed + uint64_t(firstEpoch - 1));
+    RankerNet net(layout.featureDim(), hidden, config.dropout);
+    {
+        torch::NoGradGuard noGrad;
+        net->feature_mean.copy_(torch::tensor(layout.mean));
+        net->feature_std.copy_(torch::tensor(layout.std));
+    }
+    if (resume)
+        loadWeights(net, resume->weights);
+    net->to(device);
+    std::vector<torch::Tensor> parameters = orderedParameters(net);
+    torch::optim::Adam optimizer(parameters, torch::optim::AdamOptions(config.learningRate));
+    if (resume)
+        restoreOptimizerState(optimizer, parameters, resume->optimizer);
+
+    // Whole-tensor data: one standardised feature row per unique item, index tensors for pairs.
+    std::vector<float> rows = rawFeatureMatrix(ds, layout);
+    standardise(rows, layout);
+    const int64_t features = layout.featureDim();
+    torch::Tensor X =
+        torch::from_blob(rows.data(), {int64_t(ds.items.size()), features}, torch::kFloat32).clone().to(device);
+    std::vector<float>().swap(rows);
+    const int64_t pairCount = int64_t(ds.pairs.size());
+    torch::Tensor pairA = torch::empty({pairCount}, torch::kLong);
+    torch::Tensor pairB = torch::empty({pairCount}, torch::kLong);
+    torch::Tensor labels = torch::empty({pairCount}, torch::kFloat32);
+    for (int64_t i = 0; i < pairCount; ++i) {
+        pairA[i].fill_(int64_t(ds.pairs[size_t(i)].a));
+        pairB[i].fill_(int64_t(ds.pairs[size_t(i)].b));
+        labels[i].fill_(float(ds.pairs[size_t(i)].label));
+    }
+    pairA = pairA.to(device);
+    pairB = pairB.to(device);
+    labels = labels.to(device);
+    const torch::Tensor trainIndex = torch::tensor(trainList, torch::kLong);
+    const torch::Tensor valIndex = torch::tensor(valList, torch::kLong).to(device);
+    bool trainHasTies = false;
+    for (int64_t i : trainList)
+        trainHasTies |= ds.pairs[size_t(i)].label == 0;
+
+    auto takeSnapshot = [&](int epoch) {
+        Snapshot s;
+        s.epoch = epoch;
+        for (const torch::Tensor &p : parameters)
+            s.parameters.push_back(p.detach().clone());
+        s.optimizer = optimizerStateOf(optimizer, parameters);
+        return s;
+    };
+    Snapshot kept = takeSnapshot(firstEpoch - 1);
+    if (resume)
+        kept.optimizer = resume->optimizer;
+    double bestValLoss = std::numeric_limits<double>::infinity();
+
+    auto evaluateSplit = [&](const torch::Tensor &index) {
+        SplitStats stats;
+        if (index.numel() == 0)
+            return stats;
+        torch::NoGradGuard noGrad;
+        net->eval();
+        double lossSum = 0, correct = 0, decisive = 0, tiesAgree = 0, ties = 0;
+        const int64_t chunk = 8192;
+        for (int64_t start = 0; start < index.numel(); start += chunk) {
+            torch::Tensor idx = index.slice(0, start, std::min(index.numel(), start + chunk));
+            const int64_t n = idx.numel();
+            torch::Tensor scores = net->scoreStandardised(X.index_select(0, torch::cat({pairA.index_select(0, idx), pairB.index_select(0, idx)})));
+            torch::Tensor diff = scores.slice(0, 0, n) - scores.slice(0, n, 2 * n);
+            torch::Tensor y = labels.index_select(0, idx);
+            lossSum += pairLoss(diff, y, config.margin, true).sum().item<double>();
+            torch::Tensor isDecisive = y != 0;
+            correct += ((diff * y) > 0).logical_and(isDecisive).sum().item<double>();
+            decisive += isDecisive.sum().item<double>();
+            torch::Tensor isTie = y == 0;
+            tiesAgree += (diff.abs() < config.margin).logical_and(isTie).sum().item<double>();
+            ties += isTie.sum().item<double>();
+        }
+        net->train();
+        stats.loss = lossSum / double(index.numel());
+        stats.accuracy = decisive > 0 ? correct / decisive : kNaN;
+        stats.tieAgreement = ties > 0 ? tiesAgree / ties : kNaN;
+        return stats;
+    };
+
+    const int64_t trainCount = trainIndex.numel();
+    const int64_t batchSize = std::min<int64_t>(config.batchSize, trainCount);
+    const int batches = int((trainCount + batchSize - 1) / batchSize);
+    observer.onLog("training on " + std::to_string(trainCount) + " pairs, validating on " +
+                   std::to_string(valList.size()) + "; " + std::to_string(features) + " features, device " +
+                   result.device + ", " + std::to_string(result.threads) + " threads");
+
+    net->train();
+    for (int epoch = firstEpoch; epoch <= lastEpoch && result.end == RunEnd::Completed; ++epoch) {
+        const Clock::time_point epochStart = Clock::now();
+        const torch::Tensor order = trainIndex.index_select(0, torch::randperm(trainCount, torch::kLong)).to(device);
+        double lossSum = 0;
+        torch::Tensor correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
+        torch::Tensor decisive = torch::zeros_like(correct);
+        int64_t seen = 0;
+        for (int batch = 0; batch < batches; ++batch) {
+            if (observer.stopRequested()) {
+                result.end = RunEnd::Cancelled;
+                result.message = "stopped during epoch " + std::to_string(epoch);
+                break;
+            }
+            const int64_t start = int64_t(batch) * batchSize;
+            const torch::Tensor idx = order.slice(0, start, std::min(trainCount, start + batchSize));
+            const int64_t n = idx.numel();
+            // Score A and B in one pass: one larger matrix product instead of two.
+            const torch::Tensor scores =
+                net->scoreStandardised(X.index_select(0, torch::cat({pairA.index_select(0, idx), pairB.index_select(0, idx)})));
+            const torch::Tensor diff = scores.slice(0, 0, n) - scores.slice(0, n, 2 * n);
+            const torch::Tensor y = labels.index_select(0, idx);
+            const torch::Tensor loss = pairLoss(diff, y, config.margin, trainHasTies).mean();
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue)) {
+                result.end = RunEnd::Diverged;
+                result.message = "diverged: the loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
+                                 " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch + 1) +
+                                 "; try a lower learning rate";
+                break;
+            }
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            {
+                torch::NoGradGuard noGrad;
+                const torch::Tensor isDecisive = y != 0;
+                correct += ((diff * y) > 0).logical_and(isDecisive).sum();
+                decisive += isDecisive.sum();
+            }
+            lossSum += lossValue * double(n);
+            seen += n;
+            BatchReport br;
+            br.epoch = epoch;
+            br.batch = batch + 1;
+            br.batches = batches;
+            br.loss = lossValue;
+            br.runningLoss = lossSum / double(seen);
+            observer.onBatch(br);
+        }
+        if (result.end != RunEnd::Completed)
+            break;
+        const double trainSeconds = secondsSince(epochStart);
+        bool finite = true;
+        for (const torch::Tensor &p : parameters)
+            finite = finite && torch::isfinite(p).all().item<bool>();
+        EpochReport report;
+        report.epoch = epoch;
+        report.epochs = lastEpoch;
+        report.trainLoss = lossSum / double(seen);
+        const double decisiveCount = double(decisive.item<int64_t>());
+        report.trainAccuracy = decisiveCount > 0 ? double(correct.item<int64_t>()) / decisiveCount : kNaN;
+        SplitStats val = evaluateSplit(valIndex);
+        report.valLoss = val.loss;
+        report.valAccuracy = val.accuracy;
+        report.valTieAgreement = val.tieAgreement;
+        report.seconds = secondsSince(epochStart);
+        report.pairsPerSecond = trainSeconds > 0 ? double(seen) / trainSeconds : 0;
+        if (!finite || (hasVal && !valList.empty() && !std::isfinite(report.valLoss))) {
+            result.end = RunEnd::Diverged;
+            result.message = "diverged: the weights became non-finite in epoch " + std::to_string(epoch) +
+                             "; try a lower learning rate";
+            break;
+        }
+        result.history.push_back(report);
+        result.lossHistory.push_back(report.trainLoss);
+        result.valLossHistory.push_back(report.valLoss);
+        result.epochsCompleted = epoch;
+        if (result.keep == KeepPolicy::Last) {
+            kept = takeSnapshot(epoch);
+        } else if (report.valLoss < bestValLoss) {
+            bestValLoss = report.valLoss;
+            kept = takeSnapshot(epoch);
+        }
+        observer.onEpoch(report);
+    }
+    if (result.epochsCompleted == 0)
+        result.epochsCompleted = firstEpoch - 1;
+
+    // Put the kept weights back (the best epoch's, the last epoch's, or the last good ones).
+    {
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < parameters.size(); ++i)
+            parameters[i].copy_(kept.parameters[i]);
+    }
+    result.keptEpoch = kept.epoch;
+    if (result.end == RunEnd::Completed)
+        result.message = "completed " + std::to_string(config.epochs) + " epochs";
+    if (result.end != RunEnd::Completed)
+        result.message += "; kept the weights of epoch " + std::to_string(kept.epoch);
+    result.seconds = secondsSince(runStart);
+
+    Checkpoint &cp = result.checkpoint;
+    cp.weights = weightsOf(net, layout, hidden);
+    cp.optimizer = kept.optimizer;
+    cp.epoch = result.epochsCompleted;
+    cp.lossHistory = result.lossHistory;
+    cp.valLossHistory = result.valLossHistory;
+    nlohmann::json configJson = toJson(config);
+    configJson["hidden_dim"] = hidden;
+    configJson["kept_epoch"] = kept.epoch;
+    cp.configJson = configJson.dump();
+    return result;
+}
+
+} // namespace ranker
