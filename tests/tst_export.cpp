@@ -1,0 +1,167 @@
+// Exports: the .pth round trip, the ONNX graph, the metadata keys, and atomic writes.
+#include "core/atomic_file.h"
+#include "core/dataset.h"
+#include "core/error.h"
+#include "core/metadata.h"
+#include "core/model.h"
+#include "core/onnx_export.h"
+#include "core/pipeline.h"
+#include "core/runs.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+#include <sys/resource.h>
+
+using namespace ranker;
+
+class ExportTest final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    PipelineResult m_run;
+    std::string m_input;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_input = m_dir.filePath(QStringLiteral("data.jsonl")).toStdString();
+        test::SyntheticOptions o;
+        o.tieShare = 0.1;
+        test::writeSyntheticDataset(m_input, o);
+        PipelineRequest request;
+        request.input = m_input;
+        request.outputDir = m_dir.filePath(QStringLiteral("run")).toStdString();
+        request.train.embeddingDim = o.dim;
+        request.train.hiddenDim = 16;
+        request.train.epochs = 4;
+        request.train.threads = 1;
+        request.train.name = "my_ranker";
+        PipelineObserver observer;
+        m_run = runPipeline(request, observer);
+    }
+
+    void pipeline_writesThreeFilesNamedAfterTheModel()
+    {
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("run/my_ranker.pth"))));
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("run/my_ranker.onnx"))));
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("run/my_ranker_metadata.json"))));
+        // No temporary files left behind.
+        QCOMPARE(QDir(m_dir.filePath(QStringLiteral("run"))).entryList(QDir::Files).size(), 3);
+    }
+
+    void checkpoint_roundTripsWeightsAndScores()
+    {
+        const Checkpoint cp = loadCheckpoint(m_run.pthPath);
+        const ModelWeights &saved = m_run.train.checkpoint.weights;
+        QVERIFY(cp.weights.w1 == saved.w1);
+        QVERIFY(cp.weights.b3 == saved.b3);
+        QVERIFY(cp.weights.layout == saved.layout);
+        QCOMPARE(cp.epoch, 4);
+        QVERIFY(cp.lossHistory == m_run.train.lossHistory);
+        const nlohmann::json config = nlohmann::json::parse(cp.configJson);
+        QCOMPARE(config.value("learning_rate", 0.0), 0.001);
+        QCOMPARE(config.value("model_name", std::string()), std::string("my_ranker"));
+        QCOMPARE(config["metric_names"].size(), size_t(2));
+        // The reloaded model scores exactly as the trained one.
+        LoadOptions options;
+        options.embeddingDim = 8;
+        const Dataset ds = loadDataset(m_input, options);
+        const std::vector<float> rows = rawFeatureMatrix(ds, saved.layout);
+        const std::vector<float> a = RankerModel(saved).score(rows.data(), int64_t(ds.items.size()));
+        const std::vector<float> b = RankerModel(cp.weights).score(rows.data(), int64_t(ds.items.size()));
+        QVERIFY(a == b);
+    }
+
+    void onnx_passesTheChecker()
+    {
+        QCOMPARE(QString::fromStdString(checkOnnxFile(m_run.onnxPath)), QString());
+        QVERIFY(QFileInfo(QString::fromStdString(m_run.onnxPath)).size() > 1000);
+    }
+
+    void metadata_hasEveryKeyOfTheDesign()
+    {
+        const nlohmann::json m = nlohmann::json::parse(readFile(m_run.metadataPath));
+        for (const char *key : {"model_name", "input_dim", "hidden_dim", "learning_rate", "batch_size", "epochs", "margin",
+                                "dataset_size", "training_time", "loss_history", "format_version", "created_at", "app",
+                                "libtorch_version", "device", "seed", "val_split", "tie_policy", "epochs_completed",
+                                "ended", "val_loss_history", "per_epoch", "best_epoch", "dataset", "feature_layout",
+                                "files", "evaluation"})
+            QVERIFY2(m.contains(key), key);
+        for (const char *key : {"path", "sha256", "rows", "valid_pairs", "skipped_lines", "skipped_by_reason",
+                                "label_counts", "item_types", "unique_items"})
+            QVERIFY2(m["dataset"].contains(key), key);
+        for (const char *key : {"train_accuracy", "val_accuracy", "val_loss", "seconds", "pairs_per_second"})
+            QCOMPARE(m["per_epoch"][key].size(), size_t(4));
+        QCOMPARE(m["model_name"].get<std::string>(), std::string("my_ranker"));
+        QCOMPARE(m["input_dim"].get<int>(), 10);
+        QCOMPARE(m["epochs_completed"].get<int>(), 4);
+        QCOMPARE(m["ended"].get<std::string>(), std::string("completed"));
+        QCOMPARE(m["loss_history"].size(), size_t(4));
+        QVERIFY(m["feature_layout"]["metric_names"] == nlohmann::json({"clarity", "stars"}));
+        QCOMPARE(m["dataset"]["sha256"].get<std::string>(), m_run.metadata["dataset"]["sha256"].get<std::string>());
+        QVERIFY(m["training_time"].get<double>() > 0);
+        QVERIFY(m["evaluation"]["by_item_type"].size() >= 3);
+        QVERIFY(m["evaluation"]["by_reason_tag"].contains("relevance"));
+        QCOMPARE(m["evaluation"]["split"].get<std::string>(), std::string("validation"));
+        // The run is found as such by the run reader.
+        const RunInfo run = readRun(m_run.runDir);
+        QVERIFY(!run.broken);
+        QCOMPARE(run.name, std::string("my_ranker"));
+        QCOMPARE(run.pthPath, m_run.pthPath);
+    }
+
+    void atomicWrite_failureLeavesTheOldFileIntact()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("keep.txt")).toStdString();
+        writeFileAtomically(path, "original");
+        rlimit old{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+        rlimit small = old;
+        small.rlim_cur = 1024; // the disk is "full" after 1 KiB
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &small), 0);
+        bool threw = false;
+        try {
+            writeFileAtomically(path, std::string(1 << 20, 'x'));
+        } catch (const Error &e) {
+            threw = true;
+            QVERIFY2(QString::fromUtf8(e.what()).startsWith(QString::fromStdString(path + ": cannot write")), e.what());
+        }
+        setrlimit(RLIMIT_FSIZE, &old);
+        QVERIFY(threw);
+        QCOMPARE(readFile(path), std::string("original"));
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("keep.txt*")}, QDir::Files).size(), 1);
+    }
+
+    void checkpointOfAnotherKind_isAClearError()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("junk.pth")).toStdString();
+        std::ofstream(path) << "this is not a checkpoint";
+        QVERIFY_THROWS_EXCEPTION(Error, loadCheckpoint(path));
+        QVERIFY_THROWS_EXCEPTION(Error, loadCheckpoint("/nonexistent.pth"));
+    }
+
+    void unwritableOutput_failsBeforeTraining()
+    {
+        PipelineRequest request;
+        request.input = m_input;
+        request.outputDir = "/proc/ranker-cannot-write-here";
+        request.train.embeddingDim = 8;
+        PipelineObserver observer;
+        try {
+            runPipeline(request, observer);
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).startsWith(QStringLiteral("/proc/ranker-cannot-write-here: ")), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(ExportTest)
+#include "tst_export.moc"
