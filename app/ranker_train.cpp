@@ -206,7 +206,7 @@ int main(int argc, char **argv)
         progress.setEpochRange(firstEpoch, firstEpoch + config.epochs - 1);
         ranker::PipelineResult result = ranker::runPipeline(request, progress);
         const ranker::TrainResult &r = result.train;
-        std::printf("%s: %s\n", ranker::toString(r.end), r.message.c_str());
+        std::printf("%s\n", r.message.c_str());
         std::printf("kept epoch %d of %d; final train loss %s; best val accuracy %s; %.2fs on %s\n", r.keptEpoch,
                     r.epochsCompleted, ranker::cli::formatNumber(result.metadata["final_train_loss"], "%.5f").c_str(),
                     ranker::cli::formatPercent(result.metadata["best_val_accuracy"]).c_str(), r.seconds,

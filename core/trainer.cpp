@@ -184,7 +184,9 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     config.validate();
     if (ds.pairs.empty())
         throw Error(ds.path + ": no valid pairs to train on" +
-                    (ds.skipped.empty() ? std::string() : " (" + std::to_string(ds.skipped.size()) + " lines skipped)"));
+                    (ds.skipped.empty() ? std::string()
+                                        : " (" + std::to_string(ds.skipped.size()) + " lines skipped; first, line " +
+                                              std::to_string(ds.skipped.front().line) + ": " + ds.skipped.front().reason + ")"));
     if (ds.embeddingDim != config.embeddingDim)
         throw Error("the dataset was read with --embedding-dim " + std::to_string(ds.embeddingDim) +
                     " but training asks for " + std::to_string(config.embeddingDim));
