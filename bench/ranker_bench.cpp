@@ -1,0 +1,116 @@
+// Engine benchmarks that print numbers (never timed tests):
+//   ranker-bench load FILE --dim D           load throughput and peak memory of the loader
+//   ranker-bench train FILE --dim D ...      seconds per epoch, pairs/s and GFLOP/s of the trainer
+// Each prints one line of JSON, like the Python references in this folder, so run_bench.sh can
+// put them side by side.
+#include "core/dataset.h"
+#include "core/trainer.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <cmath>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace {
+
+double peakRssMiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0; // Linux reports KiB
+}
+
+double currentRssMiB()
+{
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+class EpochTimes final : public ranker::TrainingObserver
+{
+public:
+    std::vector<ranker::EpochReport> epochs;
+    void onEpoch(const ranker::EpochReport &e) override { epochs.push_back(e); }
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"Ranker Studio engine benchmarks", "ranker-bench"};
+    app.require_subcommand(1);
+    std::string file;
+    int dim = 1536, epochs = 3, threads = 1, hidden = 256, batch = 32;
+    auto *load = app.add_subcommand("load", "Load a dataset: MB/s and peak RSS");
+    load->add_option("file", file)->required();
+    load->add_option("--dim", dim);
+    auto *trainCmd = app.add_subcommand("train", "Train at the seed's defaults: seconds per epoch");
+    trainCmd->add_option("file", file)->required();
+    trainCmd->add_option("--dim", dim);
+    trainCmd->add_option("--epochs", epochs);
+    trainCmd->add_option("--threads", threads);
+    trainCmd->add_option("--hidden", hidden);
+    trainCmd->add_option("--batch", batch);
+    CLI11_PARSE(app, argc, argv);
+
+    ranker::LoadOptions options;
+    options.embeddingDim = dim;
+    const double rssBefore = currentRssMiB();
+    const auto start = std::chrono::steady_clock::now();
+    const ranker::Dataset ds = ranker::loadDataset(file, options);
+    const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    nlohmann::json out;
+    out["file_mb"] = double(ds.fileBytes) / 1e6;
+    out["rows"] = ds.rows();
+    out["valid_pairs"] = ds.pairs.size();
+    out["unique_items"] = ds.items.size();
+    out["skipped"] = ds.skipped.size();
+    out["load_seconds"] = loadSeconds;
+    out["mb_per_s"] = double(ds.fileBytes) / 1e6 / loadSeconds;
+    out["peak_rss_mb"] = peakRssMiB();
+    out["rss_before_mb"] = rssBefore;
+    if (*trainCmd) {
+        ranker::TrainConfig config;
+        config.embeddingDim = dim;
+        config.epochs = epochs;
+        config.threads = threads;
+        config.hiddenDim = hidden;
+        config.batchSize = batch;
+        config.device = "cpu";
+        config.ties = ranker::TiePolicy::Skip; // the Python reference trains on decisive pairs only
+        EpochTimes observer;
+        const ranker::TrainResult r = ranker::train(ds, config, observer);
+        std::vector<double> seconds;
+        for (size_t i = 1; i < observer.epochs.size(); ++i) // the first epoch warms up allocators and BLAS
+            seconds.push_back(observer.epochs[i].seconds);
+        if (seconds.empty())
+            seconds.push_back(observer.epochs.front().seconds);
+        std::sort(seconds.begin(), seconds.end());
+        const double median = seconds[seconds.size() / 2];
+        const double f = dim + double(ds.metricNames.size()), h = hidden;
+        const double batches = std::ceil(double(r.trainPairs) / batch);
+        const double rows = 2.0 * batch;
+        const double forward = 2 * rows * f * h + 2 * rows * h * h + 2 * rows * h;
+        // Validation is part of each epoch's time in the engine; count its forward pass too.
+        const double valForward = 2.0 * double(r.valPairs) * (2 * f * h + 2 * h * h + 2 * h);
+        out["train_pairs"] = r.trainPairs;
+        out["threads"] = r.threads;
+        out["seconds_per_epoch"] = median;
+        out["pairs_per_s"] = double(r.trainPairs) / median;
+        out["gflops"] = (3.0 * forward * batches + valForward) / median / 1e9;
+        out["val_accuracy"] = r.history.back().valAccuracy;
+        out["epoch_seconds"] = nlohmann::json::array();
+        for (const auto &e : observer.epochs)
+            out["epoch_seconds"].push_back(e.seconds);
+    }
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Ranker Studio set-up on Debian 12: installs what is missing, builds, then opens the studio on
+# the bundled sample dataset (`studio`) or runs the whole test suite (`test`).
+#
+#   bash installer/setup.sh studio     # as root on a fresh Debian 12
+#   bash installer/setup.sh test
+#
+# Environment: BUILD_DIR (default build), JOBS (default 2), RANKER_SKIP_APT=1 to skip apt.
+set -euo pipefail
+
+mode=${1:-studio}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${BUILD_DIR:-$here/build}
+jobs=${JOBS:-2}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+case "$mode" in
+  studio|test|build|deps) ;;
+  *) die "unknown mode '$mode' (use studio, test, build or deps)" ;;
+esac
+
+# Debian packages the build, the tests and the studio need.
+packages=(
+  build-essential cmake ninja-build
+  libtorch-dev python3-torch
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
+  nlohmann-json3-dev libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
+  libcli11-dev libsimdjson-dev libssl-dev
+  libopenblas0-openmp
+  xvfb xauth
+)
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}): run as root, or install them first"
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    log "all Debian packages present"
+  fi
+  # LibTorch links libblas.so.3 by soname: make it OpenBLAS's OpenMP build, never the 3-8x slower
+  # reference BLAS. The OpenMP build shares LibTorch's thread pool, so --threads is the one knob
+  # (the pthread build adds its own threads on top). bench/blas_threads.md has the measurements.
+  if [ "$(id -u)" -eq 0 ]; then
+    local dir=/usr/lib/x86_64-linux-gnu/openblas-openmp
+    update-alternatives --set libblas.so.3-x86_64-linux-gnu "$dir/libblas.so.3" >/dev/null
+    update-alternatives --set liblapack.so.3-x86_64-linux-gnu "$dir/liblapack.so.3" >/dev/null
+    update-alternatives --set libopenblas.so.0-x86_64-linux-gnu "$dir/libopenblas.so.0" >/dev/null 2>&1 || true
+  fi
+  log "BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
+  # ONNX Runtime (CPU) from npm, for the interop tests only.
+  bash "$here/installer/install-ort.sh"
+}
+
+build() {
+  log "configuring in $build_dir"
+  local generator=()
+  command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+  cmake -S "$here" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  log "building with $jobs jobs"
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+[ "${RANKER_SKIP_APT:-0}" = 1 ] || install_packages
+[ "$mode" = deps ] && exit 0
+build
+case "$mode" in
+  build) ;;
+  test)
+    log "running the test suite"
+    ctest --test-dir "$build_dir" --output-on-failure -j 1
+    ;;
+  studio)
+    sample="$here/resources/sample/sample_pairs.jsonl"
+    studio="$build_dir/app/ranker-studio"
+    if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+      log "opening Ranker Studio on $sample"
+      exec "$studio" "$sample"
+    fi
+    shot="$build_dir/studio-screenshot.png"
+    log "no display here: opening Ranker Studio under Xvfb for 20 s; a screenshot goes to $shot"
+    exec xvfb-run -a -s "-screen 0 1400x900x24" "$studio" --screenshot "$shot" --quit-after 20 "$sample"
+    ;;
+esac
