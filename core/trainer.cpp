@@ -120,47 +120,110 @@ torch::Tensor pairLoss(const torch::Tensor &diff, const torch::Tensor &label, do
     return torch::where(label == 0, tie, decisive);
 }
 
-std::string optimizerKey(const torch::Tensor &parameter)
+/// Adam exactly as PyTorch defines it (betas 0.9/0.999, eps 1e-8, no weight decay), fused into
+/// one pass over each parameter on the CPU: LibTorch's Adam makes about eight passes and
+/// allocates a temporary per parameter per step, which on this model is a third of a batch.
+/// The pass also clears the gradient, so backward() accumulates into zeros without a memset.
+class FusedAdam
 {
-    return c10::guts::to_string(parameter.unsafeGetTensorImpl());
-}
+public:
+    FusedAdam(std::vector<torch::Tensor> parameters, double learningRate)
+        : m_parameters(std::move(parameters)), m_lr(learningRate)
+    {
+        for (const torch::Tensor &p : m_parameters) {
+            m_expAvg.push_back(torch::zeros_like(p));
+            m_expAvgSq.push_back(torch::zeros_like(p));
+        }
+    }
 
-OptimizerState optimizerStateOf(torch::optim::Adam &optimizer, const std::vector<torch::Tensor> &parameters)
-{
-    OptimizerState out;
-    for (const torch::Tensor &p : parameters) {
-        auto found = optimizer.state().find(optimizerKey(p));
-        if (found == optimizer.state().end())
-            return {};
-        auto &state = static_cast<torch::optim::AdamParamState &>(*found->second);
-        out.step = state.step();
+    void zeroGrad()
+    {
+        for (torch::Tensor &p : m_parameters)
+            if (p.grad().defined())
+                p.mutable_grad().zero_();
+    }
+
+    void step()
+    {
+        ++m_step;
+        const double bias1 = 1.0 - std::pow(kBeta1, double(m_step));
+        const double bias2 = 1.0 - std::pow(kBeta2, double(m_step));
+        const float stepSize = float(m_lr / bias1);
+        const float bias2Sqrt = float(std::sqrt(bias2));
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < m_parameters.size(); ++i) {
+            torch::Tensor &p = m_parameters[i];
+            torch::Tensor grad = p.mutable_grad();
+            if (!grad.defined())
+                continue;
+            torch::Tensor &m = m_expAvg[i];
+            torch::Tensor &v = m_expAvgSq[i];
+            if (p.device().is_cpu() && p.is_contiguous() && grad.is_contiguous()) {
+                float *param = p.data_ptr<float>();
+                float *g = grad.data_ptr<float>();
+                float *mp = m.data_ptr<float>();
+                float *vp = v.data_ptr<float>();
+                at::parallel_for(0, p.numel(), 16384, [&](int64_t begin, int64_t end) {
+                    for (int64_t k = begin; k < end; ++k) {
+                        const float gk = g[k];
+                        const float mk = kBeta1f * mp[k] + (1.0f - kBeta1f) * gk;
+                        const float vk = kBeta2f * vp[k] + (1.0f - kBeta2f) * gk * gk;
+                        mp[k] = mk;
+                        vp[k] = vk;
+                        param[k] -= stepSize * mk / (std::sqrt(vk) / bias2Sqrt + kEps);
+                        g[k] = 0.0f;
+                    }
+                });
+            } else {
+                m.mul_(kBeta1).add_(grad, 1.0 - kBeta1);
+                v.mul_(kBeta2).addcmul_(grad, grad, 1.0 - kBeta2);
+                p.addcdiv_(m, v.sqrt().div_(bias2Sqrt).add_(kEps), -double(stepSize));
+                grad.zero_();
+            }
+        }
+    }
+
+    OptimizerState state() const
+    {
+        OptimizerState out;
+        if (m_step == 0)
+            return out;
+        out.step = m_step;
         auto flat = [](const torch::Tensor &t) {
             torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
             return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
         };
-        out.expAvg.push_back(flat(state.exp_avg()));
-        out.expAvgSq.push_back(flat(state.exp_avg_sq()));
+        for (size_t i = 0; i < m_parameters.size(); ++i) {
+            out.expAvg.push_back(flat(m_expAvg[i]));
+            out.expAvgSq.push_back(flat(m_expAvgSq[i]));
+        }
+        return out;
     }
-    return out;
-}
 
-void restoreOptimizerState(torch::optim::Adam &optimizer, const std::vector<torch::Tensor> &parameters,
-                           const OptimizerState &saved)
-{
-    if (saved.empty() || saved.expAvg.size() != parameters.size())
-        return;
-    for (size_t i = 0; i < parameters.size(); ++i) {
-        const torch::Tensor &p = parameters[i];
-        auto state = std::make_unique<torch::optim::AdamParamState>();
-        state->step(saved.step);
-        auto tensor = [&](const std::vector<float> &values) {
-            return torch::from_blob(const_cast<float *>(values.data()), p.sizes(), torch::kFloat32).clone().to(p.device());
-        };
-        state->exp_avg(tensor(saved.expAvg[i]));
-        state->exp_avg_sq(tensor(saved.expAvgSq[i]));
-        optimizer.state()[optimizerKey(p)] = std::move(state);
+    void restore(const OptimizerState &saved)
+    {
+        if (saved.empty() || saved.expAvg.size() != m_parameters.size())
+            return;
+        torch::NoGradGuard noGrad;
+        m_step = saved.step;
+        for (size_t i = 0; i < m_parameters.size(); ++i) {
+            const torch::Tensor &p = m_parameters[i];
+            auto tensor = [&](const std::vector<float> &values) {
+                return torch::from_blob(const_cast<float *>(values.data()), p.sizes(), torch::kFloat32).to(p.device());
+            };
+            m_expAvg[i].copy_(tensor(saved.expAvg[i]));
+            m_expAvgSq[i].copy_(tensor(saved.expAvgSq[i]));
+        }
     }
-}
+
+private:
+    static constexpr double kBeta1 = 0.9, kBeta2 = 0.999;
+    static constexpr float kBeta1f = 0.9f, kBeta2f = 0.999f, kEps = 1e-8f;
+    std::vector<torch::Tensor> m_parameters;
+    std::vector<torch::Tensor> m_expAvg, m_expAvgSq;
+    double m_lr = 0.001;
+    int64_t m_step = 0;
+};
 
 /// Weights and optimizer moments at the end of one epoch.
 struct Snapshot
@@ -268,9 +331,9 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         loadWeights(net, resume->weights);
     net->to(device);
     std::vector<torch::Tensor> parameters = orderedParameters(net);
-    torch::optim::Adam optimizer(parameters, torch::optim::AdamOptions(config.learningRate));
+    FusedAdam optimizer(parameters, config.learningRate);
     if (resume)
-        restoreOptimizerState(optimizer, parameters, resume->optimizer);
+        optimizer.restore(resume->optimizer);
 
     // Whole-tensor data: one standardised feature row per unique item, index tensors for pairs.
     std::vector<float> rows = rawFeatureMatrix(ds, layout);
@@ -292,7 +355,6 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     pairB = pairB.to(device);
     labels = labels.to(device);
     const torch::Tensor trainIndex = torch::tensor(trainList, torch::kLong);
-    const torch::Tensor valIndex = torch::tensor(valList, torch::kLong).to(device);
     bool trainHasTies = false;
     for (int64_t i : trainList)
         trainHasTies |= ds.pairs[size_t(i)].label == 0;
@@ -302,7 +364,7 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         s.epoch = epoch;
         for (const torch::Tensor &p : parameters)
             s.parameters.push_back(p.detach().clone());
-        s.optimizer = optimizerStateOf(optimizer, parameters);
+        s.optimizer = optimizer.state();
         return s;
     };
     Snapshot kept = takeSnapshot(firstEpoch - 1);
@@ -310,35 +372,58 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         kept.optimizer = resume->optimizer;
     double bestValLoss = std::numeric_limits<double>::infinity();
 
-    auto evaluateSplit = [&](const torch::Tensor &index) {
+    // Validation scores each unique item of the split once, then takes differences: fewer rows
+    // than scoring A and B of every pair.
+    struct SplitIndex
+    {
+        torch::Tensor items;      ///< unique item rows of the split
+        torch::Tensor positionA;  ///< per pair: position of A in `items`
+        torch::Tensor positionB;
+        torch::Tensor labels;
+    };
+    auto makeSplitIndex = [&](const std::vector<int64_t> &pairs) {
+        SplitIndex split;
+        std::vector<int64_t> position(ds.items.size(), -1), items, posA, posB;
+        std::vector<float> y;
+        for (int64_t i : pairs) {
+            const Pair &p = ds.pairs[size_t(i)];
+            for (int32_t item : {p.a, p.b})
+                if (position[size_t(item)] < 0) {
+                    position[size_t(item)] = int64_t(items.size());
+                    items.push_back(item);
+                }
+            posA.push_back(position[size_t(p.a)]);
+            posB.push_back(position[size_t(p.b)]);
+            y.push_back(float(p.label));
+        }
+        split.items = torch::tensor(items, torch::kLong).to(device);
+        split.positionA = torch::tensor(posA, torch::kLong).to(device);
+        split.positionB = torch::tensor(posB, torch::kLong).to(device);
+        split.labels = torch::tensor(y, torch::kFloat32).to(device);
+        return split;
+    };
+    const SplitIndex valSplit = makeSplitIndex(valList);
+
+    auto evaluateSplit = [&](const SplitIndex &split) {
         SplitStats stats;
-        if (index.numel() == 0)
+        const int64_t pairs = split.labels.numel();
+        if (pairs == 0)
             return stats;
         torch::NoGradGuard noGrad;
         net->eval();
-        double lossSum = 0, correct = 0, decisive = 0, tiesAgree = 0, ties = 0;
-        const int64_t chunk = 8192;
-        for (int64_t start = 0; start < index.numel(); start += chunk) {
-            torch::Tensor idx = index.slice(0, start, std::min(index.numel(), start + chunk));
-            const int64_t n = idx.numel();
-            torch::Tensor scores = net->scoreStandardised(X.index_select(0, torch::cat({pairA.index_select(0, idx), pairB.index_select(0, idx)})));
-            torch::Tensor diff = scores.slice(0, 0, n) - scores.slice(0, n, 2 * n);
-            torch::Tensor y = labels.index_select(0, idx);
-            lossSum += pairLoss(diff, y, config.margin, true).sum().item<double>();
-            torch::Tensor isDecisive = y != 0;
-            correct += ((diff * y) > 0).logical_and(isDecisive).sum().item<double>();
-            decisive += isDecisive.sum().item<double>();
-            torch::Tensor isTie = y == 0;
-            tiesAgree += (diff.abs() < config.margin).logical_and(isTie).sum().item<double>();
-            ties += isTie.sum().item<double>();
-        }
+        const torch::Tensor scores = net->scoreStandardised(X.index_select(0, split.items));
+        const torch::Tensor diff = scores.index_select(0, split.positionA) - scores.index_select(0, split.positionB);
+        const torch::Tensor &y = split.labels;
         net->train();
-        stats.loss = lossSum / double(index.numel());
-        stats.accuracy = decisive > 0 ? correct / decisive : kNaN;
-        stats.tieAgreement = ties > 0 ? tiesAgree / ties : kNaN;
+        const torch::Tensor isDecisive = y != 0, isTie = y == 0;
+        const double decisive = isDecisive.sum().item<double>(), ties = isTie.sum().item<double>();
+        stats.loss = pairLoss(diff, y, config.margin, true).sum().item<double>() / double(pairs);
+        stats.accuracy = decisive > 0 ? ((diff * y) > 0).logical_and(isDecisive).sum().item<double>() / decisive : kNaN;
+        stats.tieAgreement = ties > 0 ? (diff.abs() < config.margin).logical_and(isTie).sum().item<double>() / ties : kNaN;
         return stats;
     };
 
+    const bool onCpu = device.is_cpu();
     const int64_t trainCount = trainIndex.numel();
     const int64_t batchSize = std::min<int64_t>(config.batchSize, trainCount);
     const int batches = int((trainCount + batchSize - 1) / batchSize);
@@ -347,12 +432,14 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
                    result.device + ", " + std::to_string(result.threads) + " threads");
 
     net->train();
+    optimizer.zeroGrad();
     for (int epoch = firstEpoch; epoch <= lastEpoch && result.end == RunEnd::Completed; ++epoch) {
         const Clock::time_point epochStart = Clock::now();
         const torch::Tensor order = trainIndex.index_select(0, torch::randperm(trainCount, torch::kLong)).to(device);
         double lossSum = 0;
         torch::Tensor correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
         torch::Tensor decisive = torch::zeros_like(correct);
+        int64_t correctCount = 0, decisiveCount = 0;
         int64_t seen = 0;
         for (int batch = 0; batch < batches; ++batch) {
             if (observer.stopRequested()) {
@@ -377,10 +464,19 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
                                  "; try a lower learning rate";
                 break;
             }
-            optimizer.zero_grad();
             loss.backward();
             optimizer.step();
-            {
+            if (onCpu) {
+                // A handful of values: a plain loop beats four tensor ops.
+                const torch::Tensor d = diff.detach();
+                const float *dp = d.data_ptr<float>();
+                const float *yp = y.data_ptr<float>();
+                for (int64_t k = 0; k < n; ++k)
+                    if (yp[k] != 0.0f) {
+                        ++decisiveCount;
+                        correctCount += dp[k] * yp[k] > 0.0f;
+                    }
+            } else {
                 torch::NoGradGuard noGrad;
                 const torch::Tensor isDecisive = y != 0;
                 correct += ((diff * y) > 0).logical_and(isDecisive).sum();
@@ -406,13 +502,15 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         report.epoch = epoch;
         report.epochs = lastEpoch;
         report.trainLoss = lossSum / double(seen);
-        const double decisiveCount = double(decisive.item<int64_t>());
-        report.trainAccuracy = decisiveCount > 0 ? double(correct.item<int64_t>()) / decisiveCount : kNaN;
-        SplitStats val = evaluateSplit(valIndex);
+        correctCount += correct.item<int64_t>();
+        decisiveCount += decisive.item<int64_t>();
+        report.trainAccuracy = decisiveCount > 0 ? double(correctCount) / double(decisiveCount) : kNaN;
+        SplitStats val = evaluateSplit(valSplit);
         report.valLoss = val.loss;
         report.valAccuracy = val.accuracy;
         report.valTieAgreement = val.tieAgreement;
         report.seconds = secondsSince(epochStart);
+        report.trainSeconds = trainSeconds;
         report.pairsPerSecond = trainSeconds > 0 ? double(seen) / trainSeconds : 0;
         if (!finite || (hasVal && !valList.empty() && !std::isfinite(report.valLoss))) {
             result.end = RunEnd::Diverged;

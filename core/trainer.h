@@ -54,7 +54,8 @@ struct EpochReport
     double trainAccuracy = kNaN; ///< decisive pairs ordered right, during the epoch's passes
     double valAccuracy = kNaN;
     double valTieAgreement = kNaN; ///< share of validation ties with |score_diff| < margin
-    double seconds = 0;
+    double seconds = 0;      ///< the whole epoch, validation included
+    double trainSeconds = 0; ///< the training passes alone
     double pairsPerSecond = 0;
 };
 
