@@ -429,7 +429,7 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     const int batches = int((trainCount + batchSize - 1) / batchSize);
     observer.onLog("training on " + std::to_string(trainCount) + " pairs, validating on " +
                    std::to_string(valList.size()) + "; " + std::to_string(features) + " features, device " +
-                   result.device + ", " + std::to_string(result.threads) + " threads");
+                   result.device + ", " + std::to_string(result.threads) + (result.threads == 1 ? " thread" : " threads"));
 
     net->train();
     optimizer.zeroGrad();

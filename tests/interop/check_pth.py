@@ -196,6 +196,21 @@ def main(argv):
     print(f"max abs diff over {rows} pairs: {' '.join(parts)} (tolerance {args.tolerance:g})")
     if not worst <= args.tolerance:
         raise CheckFailed(f"PyTorch scores differ from the probe by {worst:.3g} > {args.tolerance:g}", 1)
+    if "optimizer_state_dict" in checkpoint:
+        # The saved Adam state must be one that PyTorch's own Adam accepts, so that training can
+        # continue in Python too.
+        model.train()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        try:
+            optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
+            loss = model(input_a, input_b)[0].sum()
+            loss.backward()
+            optimizer.step()
+        except Exception as error:  # noqa: BLE001 - any failure is the finding
+            raise CheckFailed("torch.optim.Adam cannot continue from optimizer_state_dict: "
+                              + " ".join(str(error).split()), 1)
+        print(f"optimizer_state_dict: torch.optim.Adam continued from step "
+              f"{int(optimizer.state[next(iter(model.parameters()))]['step'])}")
     print(f"PASS: {args.pth} loads in PyTorch and matches the probe (max abs diff {worst:.3g})")
     return 0
 
