@@ -1,0 +1,2 @@
+#pragma once
+// Run history support (issue 4).
