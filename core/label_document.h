@@ -1,0 +1,2 @@
+#pragma once
+// Labelling review document (issue 5).
