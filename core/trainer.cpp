@@ -343,14 +343,16 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         torch::from_blob(rows.data(), {int64_t(ds.items.size()), features}, torch::kFloat32).clone().to(device);
     std::vector<float>().swap(rows);
     const int64_t pairCount = int64_t(ds.pairs.size());
-    torch::Tensor pairA = torch::empty({pairCount}, torch::kLong);
-    torch::Tensor pairB = torch::empty({pairCount}, torch::kLong);
-    torch::Tensor labels = torch::empty({pairCount}, torch::kFloat32);
-    for (int64_t i = 0; i < pairCount; ++i) {
-        pairA[i].fill_(int64_t(ds.pairs[size_t(i)].a));
-        pairB[i].fill_(int64_t(ds.pairs[size_t(i)].b));
-        labels[i].fill_(float(ds.pairs[size_t(i)].label));
+    std::vector<int64_t> aIndex(static_cast<size_t>(pairCount)), bIndex(static_cast<size_t>(pairCount));
+    std::vector<float> labelValues(static_cast<size_t>(pairCount));
+    for (size_t i = 0; i < size_t(pairCount); ++i) {
+        aIndex[i] = ds.pairs[i].a;
+        bIndex[i] = ds.pairs[i].b;
+        labelValues[i] = float(ds.pairs[i].label);
     }
+    torch::Tensor pairA = torch::tensor(aIndex, torch::kLong);
+    torch::Tensor pairB = torch::tensor(bIndex, torch::kLong);
+    torch::Tensor labels = torch::tensor(labelValues, torch::kFloat32);
     pairA = pairA.to(device);
     pairB = pairB.to(device);
     labels = labels.to(device);
