@@ -25,6 +25,16 @@ std::string findMetadataFile(const fs::path &folder)
     return found.empty() ? std::string() : found.front();
 }
 
+/// A string member of a JSON object, or "" when it is missing or of another type: metadata
+/// written by anything else must not make the reader throw (found by fuzz_metadata).
+std::string stringField(const nlohmann::json &object, const char *key)
+{
+    if (!object.is_object())
+        return {};
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
 } // namespace
 
 RunInfo readRun(const std::string &folder)
@@ -56,8 +66,8 @@ RunInfo readRun(const std::string &folder)
     }
     std::string pth, onnx;
     if (run.metadata.contains("files") && run.metadata["files"].is_object()) {
-        pth = run.metadata["files"].value("pth", "");
-        onnx = run.metadata["files"].value("onnx", "");
+        pth = stringField(run.metadata["files"], "pth");
+        onnx = stringField(run.metadata["files"], "onnx");
     }
     if (pth.empty())
         pth = run.name + ".pth";
@@ -71,18 +81,26 @@ RunInfo readRun(const std::string &folder)
     return run;
 }
 
+std::vector<std::string> listRunFolders(const std::string &folder)
+{
+    std::vector<std::string> folders;
+    std::error_code ec;
+    if (!findMetadataFile(folder).empty())
+        folders.push_back(folder);
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec) && !findMetadataFile(it->path()).empty())
+            folders.push_back(it->path().string());
+    return folders;
+}
+
 std::vector<RunInfo> listRuns(const std::string &folder)
 {
     std::vector<RunInfo> runs;
-    std::error_code ec;
-    if (!findMetadataFile(folder).empty())
-        runs.push_back(readRun(folder));
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_directory(ec) && !findMetadataFile(it->path()).empty())
-            runs.push_back(readRun(it->path().string()));
+    for (const std::string &run : listRunFolders(folder))
+        runs.push_back(readRun(run));
     std::sort(runs.begin(), runs.end(), [](const RunInfo &a, const RunInfo &b) {
-        std::string x = a.metadata.is_object() ? a.metadata.value("created_at", "") : "";
-        std::string y = b.metadata.is_object() ? b.metadata.value("created_at", "") : "";
+        const std::string x = stringField(a.metadata, "created_at");
+        const std::string y = stringField(b.metadata, "created_at");
         return x != y ? x > y : a.folder > b.folder;
     });
     return runs;

@@ -26,6 +26,10 @@ struct RunInfo
  */
 RunInfo readRun(const std::string &folder);
 
+/// The run folders in `folder`: the folder itself if it holds a `*_metadata.json`, then each
+/// immediate sub-folder that does (in directory order). Cheap: reads directory entries only.
+std::vector<std::string> listRunFolders(const std::string &folder);
+
 /// Every run directly in `folder` or in its immediate sub-folders (WORKSPACE/runs/*), newest first.
 std::vector<RunInfo> listRuns(const std::string &folder);
 
