@@ -4,6 +4,8 @@
 #
 #   bash installer/setup.sh studio     # as root on a fresh Debian 12
 #   bash installer/setup.sh test
+#   bash installer/setup.sh sanitize   # the whole suite in an AddressSanitizer + UBSan build (build-asan/)
+#   bash installer/setup.sh package    # cpack -G DEB, unpacked with dpkg -x, the installed CLI run end to end
 #
 # Environment: BUILD_DIR (default build), JOBS (default 2), RANKER_SKIP_APT=1 to skip apt.
 set -euo pipefail
@@ -17,8 +19,8 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 case "$mode" in
-  studio|test|build|deps) ;;
-  *) die "unknown mode '$mode' (use studio, test, build or deps)" ;;
+  studio|test|build|deps|sanitize|package) ;;
+  *) die "unknown mode '$mode' (use studio, test, sanitize, package, build or deps)" ;;
 esac
 
 # Debian packages the build, the tests and the studio need.
@@ -66,16 +68,30 @@ build() {
   log "configuring in $build_dir"
   local generator=()
   command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-  cmake -S "$here" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S "$here" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   log "building with $jobs jobs"
   cmake --build "$build_dir" -j "$jobs"
 }
 
 [ "${RANKER_SKIP_APT:-0}" = 1 ] || install_packages
 [ "$mode" = deps ] && exit 0
-build
+if [ "$mode" = sanitize ]; then
+  build_dir=${BUILD_DIR:-$here/build-asan}
+  flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+  build -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1 $flags" -DCMAKE_EXE_LINKER_FLAGS="$flags"
+else
+  build
+fi
 case "$mode" in
   build) ;;
+  sanitize)
+    log "running the test suite under AddressSanitizer + UndefinedBehaviorSanitizer"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir "$build_dir" --output-on-failure -j 1 --timeout 1200
+    ;;
+  package)
+    BUILD_DIR="$build_dir" bash "$here/installer/package_test.sh"
+    ;;
   test)
     log "running the test suite"
     ctest --test-dir "$build_dir" --output-on-failure -j 1

@@ -1,25 +1,84 @@
 #pragma once
 
+#include "ui/datasetloader.h"
+
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
+class QMenu;
+class QTabWidget;
 
 namespace ranker::ui {
 
-/// The studio's main window.
+class DatasetPanel;
+class HistoryPanel;
+class Settings;
+class TrainPanel;
+
+/// The studio's main window: a place for each job (Dataset, Review, Train, History).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    enum Place { DatasetPlace, ReviewPlace, TrainPlace, HistoryPlace };
 
-    /// Loads a dataset and shows what is in it; errors are shown, not thrown.
-    void openDataset(const QString &path);
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Starts loading a dataset off the GUI thread; problems are shown in the Dataset panel.
+    /// @param embeddingDim D to read embeddings with; 0 detects it from the file.
+    /// @param embeddingsPath JSONL of {"id", "embedding"} for items with only an embedding_id.
+    void openDataset(const QString &path, int embeddingDim = 0, const QString &embeddingsPath = {});
+    /// The embeddings file the current dataset was read with (empty: none).
+    QString embeddingsPath() const { return m_embeddingsPath; }
+    /// What to show at start: `path` if given, else the last dataset, else the bundled sample.
+    void openInitialDataset(const QString &path = {});
+    /// Opens the bundled sample (copied once to the user's data folder).
+    void openSample();
+    /// The bundled sample as a file on disk (extracted from the resources when needed).
+    static QString sampleDatasetPath();
+
+    void setPlace(Place place);
+    /// Puts `widget` in the place of `place`'s panel (the review and run-history panels plug in here);
+    /// the window takes ownership and deletes the panel it replaces.
+    void setPlaceWidget(Place place, QWidget *widget, const QString &title = {});
+    DatasetPtr dataset() const { return m_dataset; }
+    Settings *settings() const { return m_settings; }
+    DatasetLoader *loader() const { return m_loader; }
+
+    /// The About box's text: app, Qt and LibTorch versions and CUDA availability.
+    static QString aboutText();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
-    QLabel *m_summary = nullptr;
+    void createActions();
+    void updateRecentMenu();
+    void chooseFile();
+    void chooseEmbeddingsFile();
+    void showPreferences();
+    void onLoaded(const DatasetPtr &dataset, qint64 milliseconds);
+    void refreshHistory();
+
+    Settings *m_settings = nullptr;
+    DatasetLoader *m_loader = nullptr;
+    DatasetPtr m_dataset;
+    QString m_embeddingsPath;
+
+    QTabWidget *m_places = nullptr;
+    DatasetPanel *m_datasetPanel = nullptr;
+    TrainPanel *m_trainPanel = nullptr;
+    HistoryPanel *m_historyPanel = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_trainAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QLabel *m_statusDataset = nullptr;
 };
 
 } // namespace ranker::ui

@@ -1,0 +1,288 @@
+// The Train place: the form, a live run to the end, Stop, and what the run leaves behind.
+#include "core/dataset.h"
+#include "core/model.h"
+#include "core/trainer.h"
+#include "tests/ui/studiotestsupport.h"
+#include "ui/historypanel.h"
+#include "ui/losschart.h"
+#include "ui/mainwindow.h"
+#include "ui/settings.h"
+#include "ui/trainingworker.h"
+#include "ui/trainpanel.h"
+
+#include <QAbstractItemModel>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace ranker;
+
+namespace {
+
+void setSpin(QSpinBox *spin, int value)
+{
+    // As a person does it: select the text, type the number.
+    spin->setFocus();
+    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(spin, QString::number(value));
+    QTest::keyClick(spin, Qt::Key_Tab);
+}
+
+nlohmann::json readJson(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+}
+
+} // namespace
+
+class TrainPanelTest final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+
+    void form_showsSeedDefaults();
+    void restoreDefaults_resetsEveryField();
+    void device_cudaDisabledWithReasonWithoutCuda();
+    void form_lastValuesRemembered();
+    void train3Epochs_chartRunFolderAndMetadata();
+    void stopDuringLongRun_endsCancelledWithinASecond();
+    void embeddingDimChanged_trainWaitsForReload();
+    void aboutText_namesVersionsAndCuda();
+
+private:
+    QTemporaryDir m_dir;
+    QString workspace() const { return m_dir.filePath(QStringLiteral("workspace")); }
+};
+
+void TrainPanelTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TrainPanelTest::init()
+{
+    test::resetStudioSettings(workspace());
+}
+
+void TrainPanelTest::form_showsSeedDefaults()
+{
+    ui::MainWindow window;
+    const TrainConfig defaults;
+    QCOMPARE(window.findChild<QLineEdit *>(QStringLiteral("nameEdit"))->text(), QStringLiteral("pairwise_ranker"));
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("hiddenDimSpin"))->value(), 256);
+    QCOMPARE(window.findChild<QDoubleSpinBox *>(QStringLiteral("learningRateSpin"))->value(), 0.001);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("batchSizeSpin"))->value(), 32);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->value(), 50);
+    QCOMPARE(window.findChild<QDoubleSpinBox *>(QStringLiteral("marginSpin"))->value(), 1.0);
+    QCOMPARE(window.findChild<QDoubleSpinBox *>(QStringLiteral("valSplitSpin"))->value(), 0.2);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("seedSpin"))->value(), int(defaults.seed));
+    QCOMPARE(window.findChild<QComboBox *>(QStringLiteral("tiesCombo"))->currentData().toString(),
+             QStringLiteral("hinge"));
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("threadsSpin"))->value(), 0);
+    // Every field says what it is.
+    for (const char *name :
+         {"nameEdit", "embeddingDimSpin", "hiddenDimSpin", "learningRateSpin", "batchSizeSpin", "epochsSpin",
+          "marginSpin", "valSplitSpin", "seedSpin", "tiesCombo", "keepCombo", "threadsSpin", "deviceCombo"})
+        QVERIFY2(!window.findChild<QWidget *>(QLatin1String(name))->toolTip().isEmpty(), name);
+    // Range checks: the spin boxes refuse what the engine refuses.
+    auto *epochs = window.findChild<QSpinBox *>(QStringLiteral("epochsSpin"));
+    QCOMPARE(epochs->minimum(), 1);
+    QVERIFY(window.findChild<QDoubleSpinBox *>(QStringLiteral("valSplitSpin"))->maximum() < 1.0);
+    QVERIFY(window.findChild<QDoubleSpinBox *>(QStringLiteral("learningRateSpin"))->minimum() > 0.0);
+    // No dataset: nothing to train.
+    QVERIFY(!window.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
+}
+
+void TrainPanelTest::restoreDefaults_resetsEveryField()
+{
+    ui::MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setPlace(ui::MainWindow::TrainPlace);
+    setSpin(window.findChild<QSpinBox *>(QStringLiteral("hiddenDimSpin")), 64);
+    setSpin(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 7);
+    window.findChild<QComboBox *>(QStringLiteral("tiesCombo"))->setCurrentIndex(1);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("hiddenDimSpin"))->value(), 64);
+    QTest::mouseClick(window.findChild<QPushButton *>(QStringLiteral("restoreDefaultsButton")), Qt::LeftButton);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("hiddenDimSpin"))->value(), 256);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->value(), 50);
+    QCOMPARE(window.findChild<QComboBox *>(QStringLiteral("tiesCombo"))->currentIndex(), 0);
+}
+
+void TrainPanelTest::device_cudaDisabledWithReasonWithoutCuda()
+{
+    ui::MainWindow window;
+    auto *device = window.findChild<QComboBox *>(QStringLiteral("deviceCombo"));
+    QCOMPARE(device->count(), 3);
+    QCOMPARE(device->currentData().toString(), QStringLiteral("auto"));
+    const DeviceInfo info = deviceInfo();
+    const bool cudaSelectable = device->model()->flags(device->model()->index(2, 0)) & Qt::ItemIsEnabled;
+    QCOMPARE(cudaSelectable, info.cudaAvailable);
+    if (!info.cudaAvailable) {
+        const QString note = window.findChild<QLabel *>(QStringLiteral("deviceNote"))->text();
+        QVERIFY(note.contains(QLatin1String("CUDA unavailable")));
+        QVERIFY(note.contains(QString::fromStdString(info.cudaUnavailableReason).toHtmlEscaped()));
+    }
+}
+
+void TrainPanelTest::form_lastValuesRemembered()
+{
+    {
+        ui::MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setPlace(ui::MainWindow::TrainPlace);
+        setSpin(window.findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 16);
+        setSpin(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 7);
+        window.close(); // saves the form
+    }
+    ui::MainWindow again;
+    QCOMPARE(again.findChild<QSpinBox *>(QStringLiteral("batchSizeSpin"))->value(), 16);
+    QCOMPARE(again.findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->value(), 7);
+    QCOMPARE(again.settings()->train.epochs, 7);
+}
+
+void TrainPanelTest::train3Epochs_chartRunFolderAndMetadata()
+{
+    auto window = test::windowWithSample();
+    QVERIFY(window);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 3);
+    auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
+    QVERIFY(controller);
+    QSignalSpy finished(controller, &ui::TrainingController::finished);
+    QSignalSpy epochs(controller, &ui::TrainingController::epochReported);
+    QSignalSpy failed(controller, &ui::TrainingController::failed);
+    auto *train = window->findChild<QPushButton *>(QStringLiteral("trainButton"));
+    QVERIFY(train->isEnabled());
+    QTest::mouseClick(train, Qt::LeftButton);
+    QVERIFY(!train->isEnabled()); // one run at a time
+    QVERIFY(window->findChild<QPushButton *>(QStringLiteral("stopButton"))->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size() + failed.size(), 1, 120000);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(epochs.size(), 3);
+
+    const auto outcome = finished.first().first().value<ui::RunOutcome>();
+    QCOMPARE(outcome.end, RunEnd::Completed);
+    QCOMPARE(outcome.epochsCompleted, 3);
+
+    auto *chart = window->findChild<ui::LossChart *>(QStringLiteral("lossChart"));
+    QVERIFY(chart);
+    QCOMPARE(chart->trainLoss()->count(), 3);
+    QCOMPARE(chart->valLoss()->count(), 3);
+    QCOMPARE(chart->valAccuracy()->count(), 3);
+    QVERIFY(chart->runningLoss()->count() >= 3);
+    QCOMPARE(chart->trainLoss()->at(2).x(), 3.0);
+
+    // The run folder is in WORKSPACE/runs, with the three files.
+    QVERIFY(outcome.runDir.startsWith(workspace() + QStringLiteral("/runs/")));
+    for (const QString &name : {QStringLiteral("pairwise_ranker.pth"), QStringLiteral("pairwise_ranker.onnx"),
+                                QStringLiteral("pairwise_ranker_metadata.json")})
+        QVERIFY2(QFileInfo(outcome.runDir + QLatin1Char('/') + name).size() > 0, qPrintable(name));
+    const nlohmann::json metadata = readJson(outcome.metadataPath);
+    QCOMPARE(metadata.value("epochs", 0), 3);
+    QCOMPARE(metadata.value("epochs_completed", 0), 3);
+    QCOMPARE(metadata.value("ended", std::string()), std::string("completed"));
+    QCOMPARE(metadata["loss_history"].size(), size_t(3));
+    QCOMPARE(metadata.value("embedding_dim", 0), 32);
+
+    // Results: the folder and figures are shown; Copy ONNX path puts it on the clipboard.
+    QVERIFY(
+        window->findChild<QLabel *>(QStringLiteral("runFolderLabel"))->text().contains(outcome.runDir.toHtmlEscaped()));
+    auto *copy = window->findChild<QPushButton *>(QStringLiteral("copyOnnxButton"));
+    QVERIFY(copy->isEnabled());
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), outcome.onnxPath);
+    QVERIFY(window->findChild<QLabel *>(QStringLiteral("trainStatus"))->text().startsWith(QLatin1String("Completed")));
+    QVERIFY(train->isEnabled());
+
+    // History lists it.
+    window->setPlace(ui::MainWindow::HistoryPlace);
+    QCOMPARE(window->findChild<ui::HistoryPanel *>(QStringLiteral("historyPanel"))->runCount(), 1);
+}
+
+void TrainPanelTest::stopDuringLongRun_endsCancelledWithinASecond()
+{
+    auto window = test::windowWithSample();
+    QVERIFY(window);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 100000);
+    setSpin(window->findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 8);
+    auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
+    QSignalSpy finished(controller, &ui::TrainingController::finished);
+    QSignalSpy epochs(controller, &ui::TrainingController::epochReported);
+    QTest::mouseClick(window->findChild<QPushButton *>(QStringLiteral("trainButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(epochs.size() >= 2, 60000);
+
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(window->findChild<QPushButton *>(QStringLiteral("stopButton")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    const qint64 ms = clock.elapsed();
+    qInfo("Stop → finished (export included) in %lld ms", ms);
+    QVERIFY2(ms < 1000, qPrintable(QStringLiteral("took %1 ms").arg(ms)));
+
+    const auto outcome = finished.first().first().value<ui::RunOutcome>();
+    QCOMPARE(outcome.end, RunEnd::Cancelled);
+    QVERIFY(outcome.epochsCompleted >= 2);
+    QVERIFY(outcome.epochsCompleted < 100000);
+    const nlohmann::json metadata = readJson(outcome.metadataPath);
+    QCOMPARE(metadata.value("ended", std::string()), std::string("cancelled"));
+    QVERIFY(QFileInfo::exists(outcome.onnxPath));
+    QVERIFY(QFileInfo::exists(outcome.pthPath));
+    QVERIFY(window->findChild<QLabel *>(QStringLiteral("trainStatus"))->text().contains(QLatin1String("cancelled")));
+}
+
+void TrainPanelTest::embeddingDimChanged_trainWaitsForReload()
+{
+    auto window = test::windowWithSample();
+    QVERIFY(window);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    auto *dim = window->findChild<QSpinBox *>(QStringLiteral("embeddingDimSpin"));
+    auto *train = window->findChild<QPushButton *>(QStringLiteral("trainButton"));
+    auto *reload = window->findChild<QPushButton *>(QStringLiteral("reloadWithDimButton"));
+    QVERIFY(!reload->isVisible());
+    setSpin(dim, 16);
+    QVERIFY(!train->isEnabled());
+    QVERIFY(reload->isVisible());
+    // Read with D = 16, every 32-value embedding is a bad line: the file is refused, the dataset stays.
+    QSignalSpy failed(window->loader(), &ui::DatasetLoader::failed);
+    QTest::mouseClick(reload, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20000);
+    QCOMPARE(window->dataset()->embeddingDim, 32);
+    setSpin(dim, 32);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    QVERIFY(train->isEnabled());
+}
+
+void TrainPanelTest::aboutText_namesVersionsAndCuda()
+{
+    const QString text = ui::MainWindow::aboutText();
+    QVERIFY(text.contains(QString::fromLatin1(qVersion())));
+    QVERIFY(text.contains(QString::fromStdString(deviceInfo().libtorchVersion)));
+    QVERIFY(text.contains(QLatin1String("CUDA")));
+}
+
+QTEST_MAIN(TrainPanelTest)
+#include "tst_studio_training.moc"

@@ -1,0 +1,136 @@
+#include "ui/losschart.h"
+
+#include "core/trainer.h"
+
+#include <QChart>
+#include <QLegend>
+#include <QLineSeries>
+#include <QPen>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ranker::ui {
+
+LossChart::LossChart(QWidget *parent) : QChartView(parent)
+{
+    auto *chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(400, 260);
+
+    auto makeSeries = [chart](const QString &name, const QString &objectName, const QColor &color, Qt::PenStyle style,
+                              qreal width) {
+        auto *s = new QLineSeries(chart);
+        s->setName(name);
+        s->setObjectName(objectName);
+        QPen pen(color);
+        pen.setWidthF(width);
+        pen.setStyle(style);
+        s->setPen(pen);
+        chart->addSeries(s);
+        return s;
+    };
+    m_running = makeSeries(tr("Train loss (running, per batch)"), QStringLiteral("runningLossSeries"),
+                           QColor(0x9e, 0xc5, 0xf2), Qt::SolidLine, 1.2);
+    m_train =
+        makeSeries(tr("Train loss"), QStringLiteral("trainLossSeries"), QColor(0x1f, 0x62, 0xc4), Qt::SolidLine, 2.4);
+    m_val = makeSeries(tr("Validation loss"), QStringLiteral("valLossSeries"), QColor(0xe0, 0x6c, 0x1b), Qt::SolidLine,
+                       2.4);
+    m_accuracy = makeSeries(tr("Validation accuracy"), QStringLiteral("valAccuracySeries"), QColor(0x2e, 0x9d, 0x4f),
+                            Qt::DashLine, 2.0);
+    for (QLineSeries *s : {m_train, m_val, m_accuracy})
+        s->setPointsVisible(true);
+
+    m_epochAxis = new QValueAxis(chart);
+    m_epochAxis->setTitleText(tr("Epoch"));
+    m_epochAxis->setLabelFormat(QStringLiteral("%d"));
+    m_lossAxis = new QValueAxis(chart);
+    m_lossAxis->setTitleText(tr("Loss"));
+    m_lossAxis->setLabelFormat(QStringLiteral("%.3g"));
+    m_accuracyAxis = new QValueAxis(chart);
+    m_accuracyAxis->setTitleText(tr("Val. accuracy %"));
+    m_accuracyAxis->setRange(0, 100);
+    m_accuracyAxis->setLabelFormat(QStringLiteral("%d"));
+    chart->addAxis(m_epochAxis, Qt::AlignBottom);
+    chart->addAxis(m_lossAxis, Qt::AlignLeft);
+    chart->addAxis(m_accuracyAxis, Qt::AlignRight);
+    for (QLineSeries *s : {m_running, m_train, m_val}) {
+        s->attachAxis(m_epochAxis);
+        s->attachAxis(m_lossAxis);
+    }
+    m_accuracy->attachAxis(m_epochAxis);
+    m_accuracy->attachAxis(m_accuracyAxis);
+    reset(1, 10);
+}
+
+void LossChart::reset(int firstEpoch, int lastEpoch)
+{
+    m_firstEpoch = firstEpoch;
+    for (QLineSeries *s : {m_running, m_train, m_val, m_accuracy})
+        s->clear();
+    m_lossMax = 0;
+    m_epochAxis->setRange(firstEpoch - 1, std::max(lastEpoch, firstEpoch));
+    m_epochAxis->setTickCount(std::min(11, std::max(lastEpoch, firstEpoch) - firstEpoch + 2));
+    m_lossAxis->setRange(0, 1);
+}
+
+void LossChart::growLossAxis(double value)
+{
+    if (!std::isfinite(value) || value <= m_lossMax)
+        return;
+    m_lossMax = value;
+    m_lossAxis->setRange(0, value * 1.1);
+    m_lossAxis->applyNiceNumbers();
+}
+
+void LossChart::rescaleLossAxis()
+{
+    // The first batches of a fresh model have a loss far above the rest: once whole epochs are
+    // known, scale to them (and to the running loss past the first epoch's first quarter), so
+    // the curves are not squashed at the bottom; the early running points go off the top.
+    double top = 0;
+    for (QLineSeries *s : {m_train, m_val})
+        for (const QPointF &p : s->points())
+            top = std::max(top, p.y());
+    for (const QPointF &p : m_running->points())
+        if (p.x() >= m_firstEpoch - 1 + 0.25)
+            top = std::max(top, p.y());
+    if (top <= 0 || !std::isfinite(top))
+        return;
+    m_lossMax = top;
+    m_lossAxis->setRange(0, top * 1.1);
+    m_lossAxis->applyNiceNumbers();
+}
+
+void LossChart::addEpoch(const EpochReport &report)
+{
+    // Non-finite values (a diverged epoch, no validation split) are left out of the lines.
+    if (std::isfinite(report.trainLoss)) {
+        m_train->append(report.epoch, report.trainLoss);
+        growLossAxis(report.trainLoss);
+    }
+    if (std::isfinite(report.valLoss)) {
+        m_val->append(report.epoch, report.valLoss);
+        growLossAxis(report.valLoss);
+    }
+    if (std::isfinite(report.valAccuracy))
+        m_accuracy->append(report.epoch, 100.0 * report.valAccuracy);
+    rescaleLossAxis();
+}
+
+void LossChart::addBatch(const BatchReport &report)
+{
+    if (!std::isfinite(report.runningLoss) || report.batches <= 0)
+        return;
+    const double x = report.epoch - 1 + double(report.batch) / double(report.batches);
+    m_running->append(x, report.runningLoss);
+    if (m_train->count() == 0 || x >= m_firstEpoch - 1 + 0.25)
+        growLossAxis(report.runningLoss);
+}
+
+} // namespace ranker::ui

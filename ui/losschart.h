@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QChartView>
+
+class QLineSeries;
+class QValueAxis;
+
+namespace ranker {
+struct EpochReport;
+struct BatchReport;
+} // namespace ranker
+
+namespace ranker::ui {
+
+/// Train and validation loss per epoch, validation accuracy on a second axis, and the running
+/// loss of the epoch in progress, so the chart moves within a long epoch.
+class LossChart final : public QChartView
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LossChart)
+
+public:
+    explicit LossChart(QWidget *parent = nullptr);
+
+    /// Clears the chart for a run of epochs `firstEpoch`..`lastEpoch`.
+    void reset(int firstEpoch, int lastEpoch);
+    void addEpoch(const ranker::EpochReport &report);
+    void addBatch(const ranker::BatchReport &report);
+
+    QLineSeries *trainLoss() const { return m_train; }
+    QLineSeries *valLoss() const { return m_val; }
+    QLineSeries *valAccuracy() const { return m_accuracy; }
+    QLineSeries *runningLoss() const { return m_running; }
+
+private:
+    void growLossAxis(double value);
+    void rescaleLossAxis();
+
+    QLineSeries *m_train = nullptr;
+    QLineSeries *m_val = nullptr;
+    QLineSeries *m_accuracy = nullptr;
+    QLineSeries *m_running = nullptr;
+    QValueAxis *m_epochAxis = nullptr;
+    QValueAxis *m_lossAxis = nullptr;
+    QValueAxis *m_accuracyAxis = nullptr;
+    double m_lossMax = 0;
+    int m_firstEpoch = 1;
+};
+
+} // namespace ranker::ui

@@ -1,0 +1,638 @@
+#include "ui/trainpanel.h"
+
+#include "core/dataset.h"
+#include "core/error.h"
+#include "core/model.h"
+#include "core/pipeline.h"
+#include "ui/losschart.h"
+#include "ui/settings.h"
+#include "ui/trainingworker.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTime>
+#include <QTimer>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <climits>
+#include <cmath>
+
+namespace ranker::ui {
+
+namespace {
+
+QString formatDuration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("–");
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString formatNumber(double value, int precision = 5)
+{
+    return std::isfinite(value) ? QLocale().toString(value, 'g', precision) : QStringLiteral("–");
+}
+
+QString formatPercent(double share)
+{
+    return std::isfinite(share) ? QLocale().toString(100.0 * share, 'f', 1) + QLatin1Char('%') : QStringLiteral("–");
+}
+
+} // namespace
+
+TrainPanel::TrainPanel(Settings *settings, QWidget *parent)
+    : QWidget(parent), m_settings(settings), m_controller(new TrainingController(this))
+{
+    m_controller->setObjectName(QStringLiteral("trainingController"));
+    auto *layout = new QHBoxLayout(this);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(createForm());
+    splitter->addWidget(createMonitor());
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter);
+
+    connect(m_controller, &TrainingController::started, this, [this] {
+        m_clock.start();
+        appendLog(tr("Run started."));
+    });
+    connect(m_controller, &TrainingController::stageChanged, this, [this](const QString &stage) {
+        if (stage == QLatin1String("training"))
+            setStatus(tr("Training…"));
+        else if (stage == QLatin1String("exporting"))
+            setStatus(tr("Writing .pth, .onnx and metadata…"));
+        appendLog(tr("Stage: %1").arg(stage));
+    });
+    connect(m_controller, &TrainingController::epochReported, this, &TrainPanel::onEpoch);
+    connect(m_controller, &TrainingController::batchReported, this, &TrainPanel::onBatch);
+    connect(m_controller, &TrainingController::logged, this, &TrainPanel::appendLog);
+    connect(m_controller, &TrainingController::finished, this, &TrainPanel::onFinished);
+    connect(m_controller, &TrainingController::failed, this, &TrainPanel::onFailed);
+
+    setConfig(m_settings->train);
+    updateButtons();
+}
+
+QWidget *TrainPanel::createForm()
+{
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(340);
+    auto *host = new QWidget(scroll);
+    auto *outer = new QVBoxLayout(host);
+
+    auto *model = new QGroupBox(tr("Model and training"), host);
+    auto *form = new QFormLayout(model);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+
+    m_name = new QLineEdit(model);
+    m_name->setObjectName(QStringLiteral("nameEdit"));
+    m_name->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[^/\\\\]{1,100}")), m_name));
+    m_name->setToolTip(tr("Model name prefix: the run writes NAME.pth, NAME.onnx and NAME_metadata.json (--name)"));
+    form->addRow(tr("Model name"), m_name);
+
+    m_embeddingDim = new QSpinBox(model);
+    m_embeddingDim->setObjectName(QStringLiteral("embeddingDimSpin"));
+    m_embeddingDim->setRange(0, 1 << 20);
+    m_embeddingDim->setToolTip(
+        tr("Embedding dimension (--embedding-dim). Filled from the loaded file: the length of its "
+           "first embedding. Another value needs the file read again."));
+    form->addRow(tr("Embedding dim"), m_embeddingDim);
+    m_dimNote = new QLabel(model);
+    m_dimNote->setObjectName(QStringLiteral("embeddingDimNote"));
+    m_dimNote->setWordWrap(true);
+    m_reload = new QPushButton(tr("Read the file again with this dimension"), model);
+    m_reload->setObjectName(QStringLiteral("reloadWithDimButton"));
+    form->addRow(QString(), m_dimNote);
+    form->addRow(QString(), m_reload);
+    connect(m_embeddingDim, &QSpinBox::valueChanged, this, &TrainPanel::updateDimensionCheck);
+    connect(m_reload, &QPushButton::clicked, this, [this] { Q_EMIT reloadRequested(m_embeddingDim->value()); });
+
+    m_hiddenDim = new QSpinBox(model);
+    m_hiddenDim->setObjectName(QStringLiteral("hiddenDimSpin"));
+    m_hiddenDim->setRange(1, 1 << 16);
+    m_hiddenDim->setToolTip(tr("Hidden layer dimension H of the shared network (--hidden-dim, 1–65536)"));
+    form->addRow(tr("Hidden dim"), m_hiddenDim);
+
+    m_learningRate = new QDoubleSpinBox(model);
+    m_learningRate->setObjectName(QStringLiteral("learningRateSpin"));
+    m_learningRate->setDecimals(6);
+    m_learningRate->setRange(0.000001, 10.0);
+    m_learningRate->setSingleStep(0.0001);
+    m_learningRate->setToolTip(
+        tr("Adam's learning rate (--learning-rate, up to 10). The guide suggests trying 0.01, 0.001 and 0.0001; "
+           "if the loss oscillates, lower it."));
+    form->addRow(tr("Learning rate"), m_learningRate);
+
+    m_batchSize = new QSpinBox(model);
+    m_batchSize->setObjectName(QStringLiteral("batchSizeSpin"));
+    m_batchSize->setRange(1, 1 << 20);
+    m_batchSize->setToolTip(tr("Pairs per batch (--batch-size). The guide suggests trying 16, 32 and 64."));
+    form->addRow(tr("Batch size"), m_batchSize);
+
+    m_epochs = new QSpinBox(model);
+    m_epochs->setObjectName(QStringLiteral("epochsSpin"));
+    m_epochs->setRange(1, 1000000);
+    m_epochs->setToolTip(tr("Number of training epochs (--epochs, 1–1 000 000)"));
+    form->addRow(tr("Epochs"), m_epochs);
+
+    m_margin = new QDoubleSpinBox(model);
+    m_margin->setObjectName(QStringLiteral("marginSpin"));
+    m_margin->setDecimals(3);
+    m_margin->setRange(0.0, 1000.0);
+    m_margin->setSingleStep(0.1);
+    m_margin->setToolTip(
+        tr("Margin of the ranking loss max(0, margin − y·(s_a − s_b)) (--margin, ≥ 0). Try 0.5, 1.0, 2.0."));
+    form->addRow(tr("Margin"), m_margin);
+    outer->addWidget(model);
+
+    auto *engine = new QGroupBox(tr("Validation and engine"), host);
+    auto *form2 = new QFormLayout(engine);
+    form2->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_valSplit = new QDoubleSpinBox(engine);
+    m_valSplit->setObjectName(QStringLiteral("valSplitSpin"));
+    m_valSplit->setDecimals(2);
+    m_valSplit->setRange(0.0, 0.9);
+    m_valSplit->setSingleStep(0.05);
+    m_valSplit->setToolTip(
+        tr("Share of pairs held out for validation, chosen with the seed (--val-split, 0 turns it off)"));
+    form2->addRow(tr("Validation split"), m_valSplit);
+
+    m_seed = new QSpinBox(engine);
+    m_seed->setObjectName(QStringLiteral("seedSpin"));
+    m_seed->setRange(0, INT_MAX);
+    m_seed->setToolTip(
+        tr("Random seed (--seed): the same seed, data and settings on CPU give the same run, bit for bit"));
+    form2->addRow(tr("Seed"), m_seed);
+
+    m_ties = new QComboBox(engine);
+    m_ties->setObjectName(QStringLiteral("tiesCombo"));
+    m_ties->addItem(tr("Hinge: pull tied scores together"), QStringLiteral("hinge"));
+    m_ties->addItem(tr("Skip: leave ties out"), QStringLiteral("skip"));
+    m_ties->setToolTip(
+        tr("Pairs labelled 0 (--ties): hinge adds max(0, |s_a − s_b| − margin) to the loss; skip ignores them"));
+    form2->addRow(tr("Ties"), m_ties);
+
+    m_keep = new QComboBox(engine);
+    m_keep->setObjectName(QStringLiteral("keepCombo"));
+    m_keep->addItem(tr("Auto (best with a validation split)"), QStringLiteral("auto"));
+    m_keep->addItem(tr("Best validation loss"), QStringLiteral("best"));
+    m_keep->addItem(tr("Last epoch"), QStringLiteral("last"));
+    m_keep->setToolTip(tr("Which epoch's weights are exported (--keep)"));
+    form2->addRow(tr("Keep weights"), m_keep);
+
+    m_threads = new QSpinBox(engine);
+    m_threads->setObjectName(QStringLiteral("threadsSpin"));
+    m_threads->setRange(0, 1024);
+    m_threads->setSpecialValueText(tr("LibTorch default"));
+    m_threads->setToolTip(tr("CPU threads for LibTorch (--threads, 0: its default)"));
+    form2->addRow(tr("Threads"), m_threads);
+
+    m_device = new QComboBox(engine);
+    m_device->setObjectName(QStringLiteral("deviceCombo"));
+    m_device->addItem(tr("Auto"), QStringLiteral("auto"));
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    m_device->addItem(tr("CUDA"), QStringLiteral("cuda"));
+    m_deviceNote = new QLabel(engine);
+    m_deviceNote->setObjectName(QStringLiteral("deviceNote"));
+    m_deviceNote->setWordWrap(true);
+    const DeviceInfo info = deviceInfo();
+    if (!info.cudaAvailable) {
+        // Debian's LibTorch is built without CUDA: say so instead of failing at Train.
+        if (auto *items = qobject_cast<QStandardItemModel *>(m_device->model()))
+            items->item(2)->setEnabled(false);
+        const QString reason = QString::fromStdString(info.cudaUnavailableReason);
+        m_device->setItemData(2, tr("CUDA is not available: %1").arg(reason), Qt::ToolTipRole);
+        m_deviceNote->setText(tr("<span style='color:#666'>CUDA unavailable: %1. Auto trains on the CPU.</span>")
+                                  .arg(reason.toHtmlEscaped()));
+    } else {
+        m_deviceNote->setText(tr("<span style='color:#666'>%n CUDA device(s) found. Auto uses CUDA.</span>", nullptr,
+                                 info.cudaDeviceCount));
+    }
+    m_device->setToolTip(tr("Where to train (--device): Auto picks CUDA when LibTorch has it, else the CPU"));
+    form2->addRow(tr("Device"), m_device);
+    form2->addRow(QString(), m_deviceNote);
+    outer->addWidget(engine);
+
+    m_restore = new QPushButton(tr("Restore defaults"), host);
+    m_restore->setObjectName(QStringLiteral("restoreDefaultsButton"));
+    m_restore->setToolTip(
+        tr("Put every field back to the seed guide's defaults (the embedding dimension stays the data's)"));
+    connect(m_restore, &QPushButton::clicked, this, &TrainPanel::restoreDefaults);
+    outer->addWidget(m_restore);
+
+    auto *buttons = new QHBoxLayout;
+    m_train = new QPushButton(tr("Train"), host);
+    m_train->setObjectName(QStringLiteral("trainButton"));
+    m_train->setToolTip(tr("Train on the loaded dataset and export the run (Ctrl+R)"));
+    m_train->setMinimumHeight(36);
+    m_train->setStyleSheet(QStringLiteral(
+        "QPushButton#trainButton:enabled { background: #1f62c4; color: white; font-weight: bold; border-radius: 4px; }"
+        "QPushButton#trainButton:disabled { background: #e4e4e4; color: #999; border: 1px solid #c8c8c8; "
+        "border-radius: 4px; }"));
+    m_stop = new QPushButton(tr("Stop"), host);
+    m_stop->setObjectName(QStringLiteral("stopButton"));
+    m_stop->setToolTip(tr("Stop before the next batch; what finished is exported as a cancelled run"));
+    m_stop->setMinimumHeight(36);
+    buttons->addWidget(m_train, 2);
+    buttons->addWidget(m_stop, 1);
+    outer->addLayout(buttons);
+    connect(m_train, &QPushButton::clicked, this, &TrainPanel::startTraining);
+    connect(m_stop, &QPushButton::clicked, this, &TrainPanel::stopTraining);
+    outer->addStretch();
+
+    scroll->setWidget(host);
+    return scroll;
+}
+
+QWidget *TrainPanel::createMonitor()
+{
+    auto *monitor = new QWidget(this);
+    auto *layout = new QVBoxLayout(monitor);
+
+    m_status = new QLabel(tr("Open a dataset, then press Train."), monitor);
+    m_status->setObjectName(QStringLiteral("trainStatus"));
+    m_status->setWordWrap(true);
+    QFont bold = m_status->font();
+    bold.setPointSizeF(bold.pointSizeF() * 1.1);
+    bold.setBold(true);
+    m_status->setFont(bold);
+    layout->addWidget(m_status);
+
+    auto *progressRow = new QHBoxLayout;
+    m_progress = new QProgressBar(monitor);
+    m_progress->setObjectName(QStringLiteral("trainProgress"));
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setFormat(QStringLiteral("%p%"));
+    m_epochLabel = new QLabel(monitor);
+    m_epochLabel->setObjectName(QStringLiteral("epochLabel"));
+    m_etaLabel = new QLabel(monitor);
+    m_etaLabel->setObjectName(QStringLiteral("etaLabel"));
+    m_speedLabel = new QLabel(monitor);
+    m_speedLabel->setObjectName(QStringLiteral("speedLabel"));
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_epochLabel);
+    progressRow->addSpacing(12);
+    progressRow->addWidget(m_etaLabel);
+    progressRow->addSpacing(12);
+    progressRow->addWidget(m_speedLabel);
+    layout->addLayout(progressRow);
+
+    auto *splitter = new QSplitter(Qt::Vertical, monitor);
+    m_chart = new LossChart(splitter);
+    m_chart->setObjectName(QStringLiteral("lossChart"));
+    m_bottomTabs = new QTabWidget(splitter);
+    m_bottomTabs->setObjectName(QStringLiteral("trainTabs"));
+    m_log = new QPlainTextEdit(m_bottomTabs);
+    m_log->setObjectName(QStringLiteral("trainLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_bottomTabs->addTab(m_log, tr("Log"));
+
+    m_results = new QWidget(m_bottomTabs);
+    m_results->setObjectName(QStringLiteral("resultsBox"));
+    auto *resultsLayout = new QVBoxLayout(m_results);
+    m_runFolder = new QLabel(tr("No run yet."), m_results);
+    m_runFolder->setObjectName(QStringLiteral("runFolderLabel"));
+    m_runFolder->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_runFolder->setWordWrap(true);
+    m_resultFigures = new QLabel(m_results);
+    m_resultFigures->setObjectName(QStringLiteral("resultFigures"));
+    m_resultFigures->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_resultFigures->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    auto *resultButtons = new QHBoxLayout;
+    m_openFolder = new QPushButton(tr("Open run folder"), m_results);
+    m_openFolder->setObjectName(QStringLiteral("openFolderButton"));
+    m_copyOnnx = new QPushButton(tr("Copy ONNX path"), m_results);
+    m_copyOnnx->setObjectName(QStringLiteral("copyOnnxButton"));
+    m_openFolder->setEnabled(false);
+    m_copyOnnx->setEnabled(false);
+    connect(m_openFolder, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_runDir)); });
+    connect(m_copyOnnx, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_onnxPath); });
+    resultButtons->addWidget(m_openFolder);
+    resultButtons->addWidget(m_copyOnnx);
+    resultButtons->addStretch();
+    resultsLayout->addWidget(m_runFolder);
+    resultsLayout->addWidget(m_resultFigures, 1);
+    resultsLayout->addLayout(resultButtons);
+    m_bottomTabs->addTab(m_results, tr("Results"));
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({480, 320});
+    layout->addWidget(splitter, 1);
+    return monitor;
+}
+
+TrainConfig TrainPanel::config() const
+{
+    TrainConfig c;
+    c.name = m_name->text().trimmed().toStdString();
+    c.embeddingDim = m_embeddingDim->value();
+    c.hiddenDim = m_hiddenDim->value();
+    c.learningRate = m_learningRate->value();
+    c.batchSize = m_batchSize->value();
+    c.epochs = m_epochs->value();
+    c.margin = m_margin->value();
+    c.valSplit = m_valSplit->value();
+    c.seed = uint64_t(m_seed->value());
+    c.ties = tiePolicyFromString(m_ties->currentData().toString().toStdString());
+    c.keep = keepPolicyFromString(m_keep->currentData().toString().toStdString());
+    c.threads = m_threads->value();
+    c.device = m_device->currentData().toString().toStdString();
+    return c;
+}
+
+void TrainPanel::setConfig(const TrainConfig &c)
+{
+    m_name->setText(QString::fromStdString(c.name));
+    m_embeddingDim->setValue(m_dataset ? m_dataset->embeddingDim : c.embeddingDim);
+    m_hiddenDim->setValue(c.hiddenDim);
+    m_learningRate->setValue(c.learningRate);
+    m_batchSize->setValue(c.batchSize);
+    m_epochs->setValue(c.epochs);
+    m_margin->setValue(c.margin);
+    m_valSplit->setValue(c.valSplit);
+    m_seed->setValue(int(std::min<uint64_t>(c.seed, INT_MAX)));
+    m_ties->setCurrentIndex(std::max(0, m_ties->findData(QString::fromLatin1(toString(c.ties)))));
+    m_keep->setCurrentIndex(std::max(0, m_keep->findData(QString::fromLatin1(toString(c.keep)))));
+    m_threads->setValue(c.threads);
+    int device = m_device->findData(QString::fromStdString(c.device));
+    if (device < 0 || !(m_device->model()->flags(m_device->model()->index(device, 0)) & Qt::ItemIsEnabled))
+        device = 0;
+    m_device->setCurrentIndex(device);
+    updateDimensionCheck();
+}
+
+void TrainPanel::restoreDefaults()
+{
+    setConfig(TrainConfig{});
+}
+
+void TrainPanel::storeForm()
+{
+    m_settings->train = config();
+}
+
+void TrainPanel::setDataset(const DatasetPtr &dataset, const QString &embeddingsFile)
+{
+    m_dataset = dataset;
+    m_embeddingsFile = embeddingsFile;
+    if (m_dataset)
+        m_embeddingDim->setValue(m_dataset->embeddingDim);
+    if (!isTraining()) {
+        if (m_dataset)
+            setStatus(tr("Ready to train on %1 pairs of %2.")
+                          .arg(QLocale().toString(qint64(m_dataset->pairs.size())),
+                               QFileInfo(QString::fromStdString(m_dataset->path)).fileName()));
+        else
+            setStatus(tr("Open a dataset, then press Train."));
+    }
+    updateDimensionCheck();
+    updateButtons();
+}
+
+bool TrainPanel::isTraining() const
+{
+    return m_controller->isRunning();
+}
+
+void TrainPanel::updateDimensionCheck()
+{
+    const bool mismatch = m_dataset && m_embeddingDim->value() != m_dataset->embeddingDim;
+    if (!m_dataset)
+        m_dimNote->setText(tr("<span style='color:#666'>Filled in when a dataset is loaded.</span>"));
+    else if (mismatch)
+        m_dimNote->setText(
+            tr("<span style='color:#b3261e'>The file was read with D = %1.</span>").arg(m_dataset->embeddingDim));
+    else
+        m_dimNote->setText(tr("<span style='color:#666'>Found in the data: %1 values per embedding.</span>")
+                               .arg(m_dataset->embeddingDim));
+    m_reload->setVisible(mismatch);
+    updateButtons();
+}
+
+void TrainPanel::updateButtons()
+{
+    const bool running = isTraining();
+    const bool dimOk = m_dataset && m_embeddingDim->value() == m_dataset->embeddingDim;
+    m_train->setEnabled(!running && m_dataset && dimOk);
+    m_stop->setEnabled(running);
+    m_restore->setEnabled(!running);
+    m_reload->setEnabled(!running);
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_name, m_embeddingDim, m_hiddenDim, m_learningRate, m_batchSize, m_epochs,
+                                          m_margin, m_valSplit, m_seed, m_ties, m_keep, m_threads, m_device})
+        w->setEnabled(!running);
+}
+
+void TrainPanel::startTraining()
+{
+    if (isTraining() || !m_dataset)
+        return;
+    TrainConfig c;
+    try {
+        c = config();
+        if (c.embeddingDim != m_dataset->embeddingDim)
+            throw Error("the file was read with embedding dimension " + std::to_string(m_dataset->embeddingDim) +
+                        ": read it again with " + std::to_string(c.embeddingDim) + " first");
+        c.validate();
+    } catch (const std::exception &e) {
+        setStatus(tr("Cannot train: %1").arg(QString::fromStdString(e.what())), QStringLiteral("#b3261e"));
+        return;
+    }
+    m_settings->train = c;
+    // Writing QSettings syncs the file to disk: its own event, not part of the click's.
+    QTimer::singleShot(0, m_settings, &Settings::save);
+
+    PipelineRequest request;
+    request.input = m_dataset->path;
+    request.load.embeddingDim = m_dataset->embeddingDim;
+    request.load.embeddingsPath = m_embeddingsFile.toStdString();
+    request.train = c;
+    request.outputDir = newRunFolder(m_settings->workspace.toStdString(), c.name);
+
+    m_firstEpoch = 1;
+    m_lastEpoch = c.epochs;
+    m_chart->reset(m_firstEpoch, m_lastEpoch);
+    m_chart->chart()->setTitle(QString());
+    m_log->clear();
+    m_progress->setValue(0);
+    m_epochLabel->setText(tr("Epoch 0 of %1").arg(c.epochs));
+    m_etaLabel->setText(tr("ETA –"));
+    m_speedLabel->setText(QString());
+    m_runFolder->setText(tr("Running: %1").arg(QString::fromStdString(request.outputDir)));
+    m_resultFigures->clear();
+    m_openFolder->setEnabled(false);
+    m_copyOnnx->setEnabled(false);
+    m_bottomTabs->setCurrentWidget(m_log);
+    appendLog(tr("Training %1 for %2 epochs into %3")
+                  .arg(QString::fromStdString(c.name))
+                  .arg(c.epochs)
+                  .arg(QString::fromStdString(request.outputDir)));
+    setStatus(tr("Starting…"));
+    m_clock.start();
+    m_controller->start(m_dataset, request);
+    updateButtons();
+    Q_EMIT trainingStarted();
+}
+
+void TrainPanel::stopTraining()
+{
+    if (!isTraining())
+        return;
+    m_controller->stop();
+    m_stop->setEnabled(false);
+    setStatus(tr("Stopping after this batch…"));
+    appendLog(tr("Stop requested."));
+}
+
+void TrainPanel::updateProgress(double fractionDone)
+{
+    fractionDone = std::clamp(fractionDone, 0.0, 1.0);
+    m_progress->setValue(int(fractionDone * 1000));
+    const double elapsed = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0.0;
+    if (fractionDone > 0.0)
+        m_etaLabel->setText(tr("ETA %1").arg(formatDuration(elapsed * (1.0 - fractionDone) / fractionDone)));
+}
+
+void TrainPanel::onBatch(const BatchReport &report)
+{
+    m_chart->addBatch(report);
+    const int total = std::max(1, m_lastEpoch - m_firstEpoch + 1);
+    const double done =
+        double(report.epoch - m_firstEpoch) + double(report.batch) / double(std::max(1, report.batches));
+    updateProgress(done / total);
+    m_epochLabel->setText(
+        tr("Epoch %1 of %2 · batch %3/%4").arg(report.epoch).arg(m_lastEpoch).arg(report.batch).arg(report.batches));
+}
+
+void TrainPanel::onEpoch(const EpochReport &report)
+{
+    if (report.epoch == m_firstEpoch && report.epochs != m_lastEpoch) {
+        // A resumed run counts epochs from its checkpoint.
+        m_firstEpoch = report.epoch;
+        m_lastEpoch = report.epochs;
+    }
+    m_chart->addEpoch(report);
+    const int total = std::max(1, m_lastEpoch - m_firstEpoch + 1);
+    updateProgress(double(report.epoch - m_firstEpoch + 1) / total);
+    m_epochLabel->setText(tr("Epoch %1 of %2").arg(report.epoch).arg(m_lastEpoch));
+    m_speedLabel->setText(tr("%1 pairs/s").arg(QLocale().toString(report.pairsPerSecond, 'f', 0)));
+    appendLog(tr("epoch %1/%2  train loss %3  val loss %4  train acc %5  val acc %6  %7 s")
+                  .arg(report.epoch)
+                  .arg(report.epochs)
+                  .arg(formatNumber(report.trainLoss))
+                  .arg(formatNumber(report.valLoss))
+                  .arg(formatPercent(report.trainAccuracy))
+                  .arg(formatPercent(report.valAccuracy))
+                  .arg(QLocale().toString(report.seconds, 'f', 2)));
+}
+
+void TrainPanel::onFinished(const RunOutcome &o)
+{
+    m_runDir = o.runDir;
+    m_onnxPath = o.onnxPath;
+    m_etaLabel->setText(tr("ETA –"));
+    switch (o.end) {
+    case RunEnd::Completed:
+        setStatus(tr("Completed: %1 epochs in %2.").arg(o.epochsCompleted).arg(formatDuration(o.seconds)),
+                  QStringLiteral("#1e7b34"));
+        m_progress->setValue(1000);
+        break;
+    case RunEnd::Cancelled:
+        setStatus(tr("Stopped after %1 epochs: the run was kept as cancelled.").arg(o.epochsCompleted),
+                  QStringLiteral("#8a5a00"));
+        break;
+    case RunEnd::Diverged:
+        setStatus(tr("Diverged: %1 The last good weights (epoch %2) were kept; try a lower learning rate.")
+                      .arg(o.message)
+                      .arg(o.keptEpoch),
+                  QStringLiteral("#b3261e"));
+        m_chart->chart()->setTitle(tr("Diverged"));
+        break;
+    }
+    appendLog(tr("%1: %2").arg(QString::fromLatin1(toString(o.end)), o.message));
+    appendLog(tr("wrote %1\n      %2\n      %3").arg(o.pthPath, o.onnxPath, o.metadataPath));
+
+    m_runFolder->setText(tr("<b>Run folder</b>: %1").arg(o.runDir.toHtmlEscaped()));
+    auto row = [](const QString &name, const QString &value) {
+        return QStringLiteral("<tr><td style='color:#555; padding-right:12px'>%1</td><td>%2</td></tr>")
+            .arg(name, value);
+    };
+    QString html = QStringLiteral("<table>");
+    html += row(tr("Ended"), QString::fromLatin1(toString(o.end)));
+    html += row(tr("Epochs completed"), QString::number(o.epochsCompleted));
+    html += row(tr("Weights kept from epoch"), QString::number(o.keptEpoch));
+    html += row(tr("Final train loss"), formatNumber(o.finalTrainLoss));
+    html += row(tr("Final validation loss"), formatNumber(o.finalValLoss));
+    html += row(tr("Final validation accuracy"), formatPercent(o.finalValAccuracy));
+    html += row(tr("Best validation accuracy"), formatPercent(o.bestValAccuracy));
+    html += row(tr("Training time"), tr("%1 s on %2").arg(QLocale().toString(o.seconds, 'f', 2), o.device));
+    for (const QString &path : {o.pthPath, o.onnxPath, o.metadataPath}) {
+        const QFileInfo info(path);
+        html += row(tr("File"),
+                    tr("%1 (%2)").arg(info.fileName().toHtmlEscaped(), QLocale().formattedDataSize(info.size())));
+    }
+    html += QStringLiteral("</table>");
+    m_resultFigures->setText(html);
+    m_openFolder->setEnabled(true);
+    m_copyOnnx->setEnabled(true);
+    m_bottomTabs->setCurrentWidget(m_results);
+    updateButtons();
+    Q_EMIT runFinished(o.runDir);
+}
+
+void TrainPanel::onFailed(const QString &message)
+{
+    setStatus(tr("Training failed: %1").arg(message), QStringLiteral("#b3261e"));
+    appendLog(tr("error: %1").arg(message));
+    m_runFolder->setText(tr("No run was written."));
+    updateButtons();
+}
+
+void TrainPanel::appendLog(const QString &text)
+{
+    m_log->appendPlainText(
+        QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), text));
+}
+
+void TrainPanel::setStatus(const QString &text, const QString &color)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(color.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(color));
+}
+
+} // namespace ranker::ui

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "ui/datasetloader.h"
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+
+namespace ranker {
+struct TrainConfig;
+struct EpochReport;
+struct BatchReport;
+} // namespace ranker
+
+namespace ranker::ui {
+
+class LossChart;
+class Settings;
+class TrainingController;
+struct RunOutcome;
+
+/// The hyperparameter form, Start/Stop, the live chart, the log and the run's results.
+class TrainPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TrainPanel)
+
+public:
+    explicit TrainPanel(Settings *settings, QWidget *parent = nullptr);
+
+    /// @param embeddingsFile the embeddings file it was read with (recorded in the run's metadata).
+    void setDataset(const DatasetPtr &dataset, const QString &embeddingsFile = {});
+    bool isTraining() const;
+    TrainingController *controller() const { return m_controller; }
+
+    /// The form's values as the engine's configuration.
+    ranker::TrainConfig config() const;
+    void setConfig(const ranker::TrainConfig &config);
+    /// Writes the form's values to the settings (not to disk).
+    void storeForm();
+
+public Q_SLOTS:
+    void startTraining();
+    void stopTraining();
+    void restoreDefaults();
+
+Q_SIGNALS:
+    /// The user asked to read the dataset again with another embedding dimension.
+    void reloadRequested(int embeddingDim);
+    void trainingStarted();
+    /// A run ended and its folder holds the three files.
+    void runFinished(const QString &runDir);
+
+private:
+    QWidget *createForm();
+    QWidget *createMonitor();
+    void updateButtons();
+    void updateDimensionCheck();
+    void onEpoch(const ranker::EpochReport &report);
+    void onBatch(const ranker::BatchReport &report);
+    void onFinished(const RunOutcome &outcome);
+    void onFailed(const QString &message);
+    void appendLog(const QString &text);
+    void setStatus(const QString &text, const QString &color = {});
+    void updateProgress(double fractionDone);
+
+    Settings *m_settings = nullptr;
+    DatasetPtr m_dataset;
+    QString m_embeddingsFile;
+    TrainingController *m_controller = nullptr;
+
+    QLineEdit *m_name = nullptr;
+    QSpinBox *m_embeddingDim = nullptr;
+    QLabel *m_dimNote = nullptr;
+    QPushButton *m_reload = nullptr;
+    QSpinBox *m_hiddenDim = nullptr;
+    QDoubleSpinBox *m_learningRate = nullptr;
+    QSpinBox *m_batchSize = nullptr;
+    QSpinBox *m_epochs = nullptr;
+    QDoubleSpinBox *m_margin = nullptr;
+    QDoubleSpinBox *m_valSplit = nullptr;
+    QSpinBox *m_seed = nullptr;
+    QComboBox *m_ties = nullptr;
+    QComboBox *m_keep = nullptr;
+    QSpinBox *m_threads = nullptr;
+    QComboBox *m_device = nullptr;
+    QLabel *m_deviceNote = nullptr;
+    QPushButton *m_restore = nullptr;
+    QPushButton *m_train = nullptr;
+    QPushButton *m_stop = nullptr;
+
+    QLabel *m_status = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_epochLabel = nullptr;
+    QLabel *m_etaLabel = nullptr;
+    QLabel *m_speedLabel = nullptr;
+    LossChart *m_chart = nullptr;
+    QTabWidget *m_bottomTabs = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QWidget *m_results = nullptr;
+    QLabel *m_resultFigures = nullptr;
+    QLabel *m_runFolder = nullptr;
+    QPushButton *m_openFolder = nullptr;
+    QPushButton *m_copyOnnx = nullptr;
+
+    QElapsedTimer m_clock;
+    int m_firstEpoch = 1;
+    int m_lastEpoch = 1;
+    QString m_onnxPath;
+    QString m_runDir;
+};
+
+} // namespace ranker::ui
