@@ -12,19 +12,6 @@ namespace ranker {
 
 namespace {
 
-std::string findMetadataFile(const fs::path &folder)
-{
-    std::error_code ec;
-    std::vector<std::string> found;
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.size() > 14 && name.compare(name.size() - 14, 14, "_metadata.json") == 0)
-            found.push_back(it->path().string());
-    }
-    std::sort(found.begin(), found.end());
-    return found.empty() ? std::string() : found.front();
-}
-
 /// A string member of a JSON object, or "" when it is missing or of another type: metadata
 /// written by anything else must not make the reader throw (found by fuzz_metadata).
 std::string stringField(const nlohmann::json &object, const char *key)
@@ -37,21 +24,28 @@ std::string stringField(const nlohmann::json &object, const char *key)
 
 } // namespace
 
-RunInfo readRun(const std::string &folder)
+std::string findMetadataFile(const std::string &folder)
+{
+    std::error_code ec;
+    std::vector<std::string> found;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() > 14 && name.compare(name.size() - 14, 14, "_metadata.json") == 0)
+            found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    return found.empty() ? std::string() : found.front();
+}
+
+RunInfo runFromMetadata(const std::string &folder, const std::string &metadataPath, nlohmann::json metadata)
 {
     RunInfo run;
     run.folder = folder;
-    run.metadataPath = findMetadataFile(folder);
-    run.name = fs::path(folder).filename().string();
-    if (run.metadataPath.empty()) {
-        run.broken = true;
-        run.problem = "no *_metadata.json in the folder";
-        return run;
-    }
-    const std::string stem = fs::path(run.metadataPath).filename().string();
-    run.name = stem.substr(0, stem.size() - 14);
+    run.metadataPath = metadataPath;
+    const std::string stem = fs::path(metadataPath).filename().string();
+    run.name = stem.size() > 14 ? stem.substr(0, stem.size() - 14) : stem;
+    run.metadata = std::move(metadata);
     try {
-        run.metadata = nlohmann::json::parse(readFile(run.metadataPath));
         if (!run.metadata.is_object())
             throw Error("not a JSON object");
         if (!run.metadata.contains("loss_history") || !run.metadata["loss_history"].is_array())
@@ -79,6 +73,33 @@ RunInfo readRun(const std::string &folder)
     if (fs::exists(fs::path(folder) / onnx, ec))
         run.onnxPath = (fs::path(folder) / onnx).string();
     return run;
+}
+
+RunInfo readRun(const std::string &folder)
+{
+    const std::string metadataPath = findMetadataFile(folder);
+    if (metadataPath.empty()) {
+        RunInfo run;
+        run.folder = folder;
+        run.name = fs::path(folder).filename().string();
+        run.broken = true;
+        run.problem = "no *_metadata.json in the folder";
+        return run;
+    }
+    nlohmann::json metadata;
+    try {
+        metadata = nlohmann::json::parse(readFile(metadataPath));
+    } catch (const std::exception &e) {
+        RunInfo run = runFromMetadata(folder, metadataPath, nlohmann::json::object());
+        run.broken = true;
+        std::string what = e.what();
+        run.problem = metadataPath + ": " + what.substr(0, what.find('\n'));
+        run.metadata = nullptr;
+        run.pthPath.clear();
+        run.onnxPath.clear();
+        return run;
+    }
+    return runFromMetadata(folder, metadataPath, std::move(metadata));
 }
 
 std::vector<std::string> listRunFolders(const std::string &folder)

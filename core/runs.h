@@ -20,6 +20,16 @@ struct RunInfo
     std::string onnxPath;
 };
 
+/// The run's `*_metadata.json` in `folder` (the first by name), or an empty string.
+std::string findMetadataFile(const std::string &folder);
+
+/**
+ * A run from metadata already parsed from `metadataPath` in `folder`: checks it is a ranker run's
+ * (an object with a loss_history array), takes its name and finds its .pth and .onnx. Never throws:
+ * a foreign metadata gives a broken run with the reason.
+ */
+RunInfo runFromMetadata(const std::string &folder, const std::string &metadataPath, nlohmann::json metadata);
+
 /**
  * Reads the run in `folder`. Never throws: a damaged or foreign metadata file gives a broken run
  * with the reason. A folder without metadata gives a broken run saying so.

@@ -4,7 +4,9 @@
 #include "core/model.h"
 #include "core/version.h"
 #include "ui/datasetpanel.h"
-#include "ui/historypanel.h"
+#include "core/metadata.h"
+#include "ui/history/runhistorypanel.h"
+#include "ui/review/reviewpanel.h"
 #include "ui/settings.h"
 #include "ui/trainingworker.h"
 #include "ui/trainpanel.h"
@@ -55,21 +57,6 @@ QIcon appIcon()
     return icon;
 }
 
-QWidget *createReviewPlaceholder(QWidget *parent)
-{
-    auto *page = new QWidget(parent);
-    page->setObjectName(QStringLiteral("reviewPanel"));
-    auto *layout = new QVBoxLayout(page);
-    auto *text =
-        new QLabel(MainWindow::tr("<h2>Review labels</h2><p>Walking through pairs, relabelling them with the keyboard, "
-                                  "finding contradictions and saving arrive in a later release.</p>"
-                                  "<p>Until then the Dataset place lists every pair, sortable and filterable.</p>"),
-                   page);
-    text->setAlignment(Qt::AlignCenter);
-    text->setWordWrap(true);
-    layout->addWidget(text);
-    return page;
-}
 
 } // namespace
 
@@ -91,10 +78,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_datasetPanel->setObjectName(QStringLiteral("datasetPanel"));
     m_trainPanel = new TrainPanel(m_settings, m_places);
     m_trainPanel->setObjectName(QStringLiteral("trainPanel"));
-    m_historyPanel = new HistoryPanel(m_places);
+    m_historyPanel = new RunHistoryPanel(m_settings->runsFolder(), m_places);
     m_historyPanel->setObjectName(QStringLiteral("historyPanel"));
+    m_reviewPanel = new ReviewPanel(m_places);
+    m_reviewPanel->setObjectName(QStringLiteral("reviewPanel"));
+    m_reviewPanel->setRunsFolder(m_settings->runsFolder());
     m_places->addTab(m_datasetPanel, tr("Dataset"));
-    m_places->addTab(createReviewPlaceholder(m_places), tr("Review"));
+    m_places->addTab(m_reviewPanel, tr("Review"));
     m_places->addTab(m_trainPanel, tr("Train"));
     m_places->addTab(m_historyPanel, tr("History"));
     setCentralWidget(m_places);
@@ -104,6 +94,22 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_statusDataset);
 
     createActions();
+
+    // History → Train: reuse a run's settings, or continue from its checkpoint.
+    connect(m_historyPanel, &RunHistoryPanel::trainAgainRequested, this, [this](const QString &configJson) {
+        applyRunConfig(configJson);
+        m_trainPanel->setResumeCheckpoint(QString());
+    });
+    connect(m_historyPanel, &RunHistoryPanel::continueTrainingRequested, this,
+            [this](const QString &pthPath, const QString &configJson) {
+                applyRunConfig(configJson);
+                m_trainPanel->setResumeCheckpoint(pthPath);
+            });
+    // The Review place follows the open dataset; it reads the file itself (byte-preserving edits).
+    connect(m_places, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == int(ReviewPlace))
+            syncReviewPanel();
+    });
 
     connect(m_loader, &DatasetLoader::started, m_datasetPanel, &DatasetPanel::showLoading);
     connect(m_loader, &DatasetLoader::progress, m_datasetPanel, &DatasetPanel::setLoadProgress);
@@ -347,14 +353,45 @@ void MainWindow::onLoaded(const DatasetPtr &dataset, qint64 milliseconds)
         tr("%1 pairs · %2 items · D = %3")
             .arg(QLocale().toString(qint64(dataset->pairs.size())), QLocale().toString(qint64(dataset->items.size())))
             .arg(dataset->embeddingDim));
+    m_reviewDim = dataset->embeddingDim;
+    if (m_places->currentIndex() == int(ReviewPlace))
+        syncReviewPanel();
     m_trainAction->setEnabled(!m_trainPanel->isTraining());
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
 }
 
 void MainWindow::refreshHistory()
 {
-    if (m_historyPanel)
-        m_historyPanel->refresh(m_settings->runsFolder());
+    if (m_historyPanel) {
+        if (m_historyPanel->runsFolder() != m_settings->runsFolder())
+            m_historyPanel->setRunsFolder(m_settings->runsFolder());
+        m_historyPanel->refresh();
+    }
+    if (m_reviewPanel)
+        m_reviewPanel->setRunsFolder(m_settings->runsFolder());
+}
+
+void MainWindow::applyRunConfig(const QString &configJson)
+{
+    ranker::TrainConfig config = m_trainPanel->config();
+    try {
+        ranker::fromJson(nlohmann::json::parse(configJson.toStdString()), config);
+    } catch (const std::exception &e) {
+        statusBar()->showMessage(tr("Cannot use that run's settings: %1").arg(QString::fromUtf8(e.what())), 8000);
+        return;
+    }
+    m_trainPanel->setConfig(config);
+    setPlace(TrainPlace);
+}
+
+void MainWindow::syncReviewPanel()
+{
+    const QString path = windowFilePath();
+    if (!m_reviewPanel || path.isEmpty() || m_reviewPanel->isLoading() || m_reviewPanel->filePath() == path)
+        return;
+    if (m_reviewPanel->hasUnsavedChanges() && !m_reviewPanel->maybeSave())
+        return;
+    m_reviewPanel->openFile(path, m_reviewDim);
 }
 
 void MainWindow::setPlace(Place place)
@@ -378,6 +415,8 @@ void MainWindow::setPlaceWidget(Place place, QWidget *widget, const QString &tit
         m_places->setCurrentIndex(index);
     if (old == m_historyPanel)
         m_historyPanel = nullptr;
+    if (old == m_reviewPanel)
+        m_reviewPanel = nullptr;
     old->deleteLater();
 }
 
@@ -418,6 +457,11 @@ void MainWindow::showPreferences()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Unsaved label edits are never lost to a closed window: Save, Discard or Cancel.
+    if (m_reviewPanel && m_reviewPanel->hasUnsavedChanges() && !m_reviewPanel->maybeSave()) {
+        event->ignore();
+        return;
+    }
     // A run in progress is stopped and kept as cancelled (the controller waits for its export).
     if (m_trainPanel->isTraining())
         m_trainPanel->stopTraining();

@@ -12,7 +12,8 @@ class QTabWidget;
 namespace ranker::ui {
 
 class DatasetPanel;
-class HistoryPanel;
+class ReviewPanel;
+class RunHistoryPanel;
 class Settings;
 class TrainPanel;
 
@@ -65,6 +66,8 @@ private:
     void showPreferences();
     void onLoaded(const DatasetPtr &dataset, qint64 milliseconds);
     void refreshHistory();
+    void applyRunConfig(const QString &configJson);
+    void syncReviewPanel();
 
     Settings *m_settings = nullptr;
     DatasetLoader *m_loader = nullptr;
@@ -74,7 +77,9 @@ private:
     QTabWidget *m_places = nullptr;
     DatasetPanel *m_datasetPanel = nullptr;
     TrainPanel *m_trainPanel = nullptr;
-    HistoryPanel *m_historyPanel = nullptr;
+    RunHistoryPanel *m_historyPanel = nullptr;
+    ReviewPanel *m_reviewPanel = nullptr;
+    int m_reviewDim = 0; ///< embedding dimension of the open dataset, for the Review place
     QMenu *m_recentMenu = nullptr;
     QAction *m_trainAction = nullptr;
     QAction *m_stopAction = nullptr;

@@ -483,6 +483,8 @@ void TrainPanel::startTraining()
     request.load.embeddingsPath = m_embeddingsFile.toStdString();
     request.train = c;
     request.outputDir = newRunFolder(m_settings->workspace.toStdString(), c.name);
+    request.resumePath = m_resumePath.toStdString();
+    m_resumePath.clear(); // one continued run; the next starts from scratch unless asked again
 
     m_firstEpoch = 1;
     m_lastEpoch = c.epochs;
@@ -633,6 +635,15 @@ void TrainPanel::setStatus(const QString &text, const QString &color)
 {
     m_status->setText(text);
     m_status->setStyleSheet(color.isEmpty() ? QString() : QStringLiteral("color: %1;").arg(color));
+}
+
+void TrainPanel::setResumeCheckpoint(const QString &pthPath)
+{
+    m_resumePath = pthPath;
+    if (pthPath.isEmpty())
+        setStatus(QString());
+    else
+        setStatus(tr("The next run continues from %1").arg(QDir::toNativeSeparators(pthPath)));
 }
 
 } // namespace ranker::ui

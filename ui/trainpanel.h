@@ -48,6 +48,10 @@ public:
     void setConfig(const ranker::TrainConfig &config);
     /// Writes the form's values to the settings (not to disk).
     void storeForm();
+    /// The next run continues from this checkpoint (its weights, Adam state and loss history);
+    /// an empty path trains from scratch again.
+    void setResumeCheckpoint(const QString &pthPath);
+    QString resumeCheckpoint() const { return m_resumePath; }
 
 public Q_SLOTS:
     void startTraining();
@@ -77,6 +81,7 @@ private:
     Settings *m_settings = nullptr;
     DatasetPtr m_dataset;
     QString m_embeddingsFile;
+    QString m_resumePath;
     TrainingController *m_controller = nullptr;
 
     QLineEdit *m_name = nullptr;

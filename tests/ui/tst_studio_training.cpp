@@ -3,7 +3,7 @@
 #include "core/model.h"
 #include "core/trainer.h"
 #include "tests/ui/studiotestsupport.h"
-#include "ui/historypanel.h"
+#include "ui/history/runhistorypanel.h"
 #include "ui/losschart.h"
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
@@ -219,7 +219,7 @@ void TrainPanelTest::train3Epochs_chartRunFolderAndMetadata()
 
     // History lists it.
     window->setPlace(ui::MainWindow::HistoryPlace);
-    QCOMPARE(window->findChild<ui::HistoryPanel *>(QStringLiteral("historyPanel"))->runCount(), 1);
+    QCOMPARE(window->findChild<ui::RunHistoryPanel *>(QStringLiteral("historyPanel"))->runCount(), 1);
 }
 
 void TrainPanelTest::stopDuringLongRun_endsCancelledWithinASecond()

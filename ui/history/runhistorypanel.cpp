@@ -1,0 +1,506 @@
+#include "ui/history/runhistorypanel.h"
+
+#include "core/run_history.h"
+#include "ui/history/historysettings.h"
+#include "ui/history/runcompareview.h"
+#include "ui/history/rundetailsview.h"
+#include "ui/history/runevaluateview.h"
+#include "ui/history/runtablemodel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSet>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <set>
+
+namespace ranker::ui {
+
+namespace {
+
+/// inotify watches are a per-user resource: watch at most this many run folders.
+constexpr int kMaxWatchedFolders = 4000;
+
+QString clean(const QString &path)
+{
+    return QDir::cleanPath(QDir(path).absolutePath());
+}
+
+} // namespace
+
+RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent) : QWidget(parent)
+{
+    m_settings = new HistorySettings(this);
+    m_settings->load();
+
+    m_model = new RunTableModel(this);
+    m_proxy = new RunFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("runFilter"));
+    m_filter->setPlaceholderText(tr("Filter runs: name, dataset, tag, device, state…"));
+    m_filter->setClearButtonEnabled(true);
+    m_addFolder = new QPushButton(tr("Add folder…"), this);
+    m_addFolder->setObjectName(QStringLiteral("addFolderButton"));
+    m_addFolder->setToolTip(tr("List the runs in another folder too (a ranker-train --output folder is a run)"));
+    m_refresh = new QPushButton(tr("Refresh"), this);
+    m_refresh->setObjectName(QStringLiteral("refreshButton"));
+    m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("runCountLabel"));
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("runTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(RunTableModel::Started, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    const QFontMetrics fm = m_table->fontMetrics();
+    const int widths[RunTableModel::ColumnCount] = {
+        fm.horizontalAdvance(QStringLiteral("pairwise_ranker_long_name")),
+        fm.horizontalAdvance(QStringLiteral("2026-11-25 10:14:58 ")),
+        fm.horizontalAdvance(QStringLiteral("small.jsonl (cfb30e2e)  ")),
+        fm.horizontalAdvance(QStringLiteral("1000000 ")),
+        fm.horizontalAdvance(QStringLiteral("Epochs ")),
+        fm.horizontalAdvance(QStringLiteral("0.0001 ")),
+        fm.horizontalAdvance(QStringLiteral("Hidden ")),
+        fm.horizontalAdvance(QStringLiteral("Batch ")),
+        fm.horizontalAdvance(QStringLiteral("Margin ")),
+        fm.horizontalAdvance(QStringLiteral("Train loss ")),
+        fm.horizontalAdvance(QStringLiteral("Best val acc ")),
+        fm.horizontalAdvance(QStringLiteral("12m 34s ")),
+        fm.horizontalAdvance(QStringLiteral("Device ")),
+        fm.horizontalAdvance(QStringLiteral("completed  ")),
+        fm.horizontalAdvance(QStringLiteral("tags tags")),
+    };
+    for (int c = 0; c < RunTableModel::ColumnCount; ++c)
+        m_table->setColumnWidth(c, widths[c] + 16);
+
+    m_trainAgain = new QPushButton(tr("Train again…"), this);
+    m_trainAgain->setObjectName(QStringLiteral("trainAgainButton"));
+    m_trainAgain->setToolTip(tr("Fill the Train form with this run's settings"));
+    m_continue = new QPushButton(tr("Continue training"), this);
+    m_continue->setObjectName(QStringLiteral("continueButton"));
+    m_continue->setToolTip(tr("Resume training from this run's .pth checkpoint"));
+    m_rename = new QPushButton(tr("Rename…"), this);
+    m_rename->setObjectName(QStringLiteral("renameButton"));
+    m_delete = new QPushButton(tr("Delete…"), this);
+    m_delete->setObjectName(QStringLiteral("deleteButton"));
+    m_export = new QPushButton(tr("Export CSV…"), this);
+    m_export->setObjectName(QStringLiteral("exportCsvButton"));
+    m_export->setToolTip(tr("Write the comparison of the selected runs and each one's per-epoch figures as CSV"));
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_filter, 1);
+    top->addWidget(m_count);
+    top->addWidget(m_addFolder);
+    top->addWidget(m_refresh);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_trainAgain);
+    actions->addWidget(m_continue);
+    actions->addWidget(m_rename);
+    actions->addWidget(m_delete);
+    actions->addStretch(1);
+    actions->addWidget(m_export);
+
+    auto *listBox = new QWidget(this);
+    auto *listLayout = new QVBoxLayout(listBox);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addLayout(top);
+    listLayout->addWidget(m_table, 1);
+    listLayout->addLayout(actions);
+
+    m_details = new RunDetailsView(this);
+    m_details->setObjectName(QStringLiteral("runDetails"));
+    m_compare = new RunCompareView(m_settings, this);
+    m_compare->setObjectName(QStringLiteral("runCompare"));
+    m_evaluate = new RunEvaluateView(m_settings, this);
+    m_evaluate->setObjectName(QStringLiteral("runEvaluate"));
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("historyTabs"));
+    m_tabs->addTab(m_details, tr("Details"));
+    m_tabs->addTab(m_compare, tr("Compare"));
+    m_tabs->addTab(m_evaluate, tr("Evaluate"));
+
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("historySplitter"));
+    split->addWidget(listBox);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(split);
+
+    m_watcher = new QFileSystemWatcher(this);
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setSingleShot(true);
+    // Several files land per run (.pth, .onnx, metadata): read the folders once they settle.
+    m_refreshTimer->setInterval(200);
+    connect(m_refreshTimer, &QTimer::timeout, this, &RunHistoryPanel::refresh);
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &RunHistoryPanel::scheduleRefresh);
+
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterText(text);
+        m_compare->setListed(listedRuns());
+        updateCount();
+    });
+    connect(m_refresh, &QPushButton::clicked, this, &RunHistoryPanel::refresh);
+    connect(m_addFolder, &QPushButton::clicked, this, &RunHistoryPanel::addFolderWithDialog);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunHistoryPanel::selectionChanged);
+    connect(m_trainAgain, &QPushButton::clicked, this, &RunHistoryPanel::trainAgain);
+    connect(m_continue, &QPushButton::clicked, this, &RunHistoryPanel::continueTraining);
+    connect(m_rename, &QPushButton::clicked, this, &RunHistoryPanel::renameSelected);
+    connect(m_delete, &QPushButton::clicked, this, &RunHistoryPanel::deleteSelected);
+    connect(m_export, &QPushButton::clicked, this, &RunHistoryPanel::exportSelectedWithDialog);
+    connect(m_details, &RunDetailsView::notesSaved, this, &RunHistoryPanel::scheduleRefresh);
+
+    setRunsFolder(runsFolder);
+}
+
+RunHistoryPanel::~RunHistoryPanel()
+{
+    // Keep what was typed in the notes.
+    if (m_details->hasUnsavedNotes())
+        m_details->saveNotes();
+}
+
+void RunHistoryPanel::setRunsFolder(const QString &runsFolder)
+{
+    m_runsFolder = runsFolder.isEmpty() ? QString() : clean(runsFolder);
+    refresh();
+}
+
+void RunHistoryPanel::addFolder(const QString &folder)
+{
+    const QString path = clean(folder);
+    if (path.isEmpty() || m_settings->extraFolders.contains(path) || path == m_runsFolder)
+        return;
+    m_settings->extraFolders << path;
+    m_settings->save();
+    refresh();
+}
+
+void RunHistoryPanel::removeFolder(const QString &folder)
+{
+    if (m_settings->extraFolders.removeAll(clean(folder)) > 0) {
+        m_settings->save();
+        refresh();
+    }
+}
+
+QStringList RunHistoryPanel::extraFolders() const
+{
+    return m_settings->extraFolders;
+}
+
+int RunHistoryPanel::runCount() const
+{
+    return m_model->rowCount();
+}
+
+void RunHistoryPanel::scheduleRefresh()
+{
+    m_refreshTimer->start();
+}
+
+void RunHistoryPanel::refresh()
+{
+    m_refreshTimer->stop();
+    const QStringList selected = selectedFolders();
+    QStringList roots;
+    if (!m_runsFolder.isEmpty())
+        roots << m_runsFolder;
+    roots << m_settings->extraFolders;
+    std::vector<RunSummary> runs;
+    std::set<std::string> seen;
+    for (const QString &root : roots) {
+        for (RunSummary &run : listRunSummaries(root.toStdString())) {
+            const std::string key = clean(QString::fromStdString(run.folder)).toStdString();
+            if (seen.insert(key).second)
+                runs.push_back(std::move(run));
+        }
+    }
+    std::stable_sort(runs.begin(), runs.end(),
+                     [](const RunSummary &a, const RunSummary &b) { return a.createdAt > b.createdAt; });
+    {
+        // Re-selecting below would otherwise repaint the details once per run.
+        QSignalBlocker block(m_table->selectionModel());
+        m_model->setRuns(std::move(runs));
+    }
+    m_compare->setListed(listedRuns());
+    updateCount();
+    updateWatcher();
+    selectRuns(selected);
+    selectionChanged();
+    Q_EMIT runsRefreshed(m_model->rowCount());
+}
+
+void RunHistoryPanel::updateCount()
+{
+    m_count->setText(m_proxy->rowCount() == m_model->rowCount()
+                         ? tr("%n run(s)", nullptr, m_model->rowCount())
+                         : tr("%1 of %n run(s)", nullptr, m_model->rowCount()).arg(m_proxy->rowCount()));
+}
+
+void RunHistoryPanel::updateWatcher()
+{
+    QStringList wanted;
+    QStringList roots;
+    if (!m_runsFolder.isEmpty())
+        roots << m_runsFolder;
+    roots << m_settings->extraFolders;
+    for (const QString &root : roots) {
+        QFileInfo info(root);
+        if (!info.isDir()) {
+            // The workspace has no runs folder yet: watch for it to appear.
+            if (QFileInfo(info.absolutePath()).isDir())
+                wanted << info.absolutePath();
+            continue;
+        }
+        wanted << root;
+        // A new run folder is created first and its metadata written last: watch the folders too.
+        const QStringList subs = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks);
+        for (const QString &sub : subs) {
+            if (wanted.size() >= kMaxWatchedFolders)
+                break;
+            wanted << root + QLatin1Char('/') + sub;
+        }
+    }
+    const QStringList watched = m_watcher->directories();
+    const QSet<QString> wantedSet(wanted.begin(), wanted.end());
+    const QSet<QString> watchedSet(watched.begin(), watched.end());
+    QStringList remove, add;
+    for (const QString &path : watched)
+        if (!wantedSet.contains(path))
+            remove << path;
+    for (const QString &path : wanted)
+        if (!watchedSet.contains(path))
+            add << path;
+    if (!remove.isEmpty())
+        m_watcher->removePaths(remove);
+    if (!add.isEmpty())
+        m_watcher->addPaths(add);
+}
+
+QStringList RunHistoryPanel::selectedFolders() const
+{
+    QStringList folders;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    QList<QModelIndex> sorted(rows.begin(), rows.end());
+    std::sort(sorted.begin(), sorted.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    for (const QModelIndex &index : sorted)
+        folders << index.data(RunTableModel::FolderRole).toString();
+    return folders;
+}
+
+void RunHistoryPanel::selectRuns(const QStringList &folders)
+{
+    QItemSelection selection;
+    for (const QString &folder : folders) {
+        const int row = m_model->rowOfFolder(folder);
+        if (row < 0)
+            continue;
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (index.isValid())
+            selection.select(index, index.siblingAtColumn(RunTableModel::ColumnCount - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (!selection.isEmpty())
+        m_table->selectionModel()->setCurrentIndex(selection.indexes().first(), QItemSelectionModel::NoUpdate);
+}
+
+std::vector<const RunSummary *> RunHistoryPanel::listedRuns() const
+{
+    std::vector<const RunSummary *> listed;
+    listed.reserve(size_t(m_proxy->rowCount()));
+    for (int r = 0; r < m_proxy->rowCount(); ++r)
+        listed.push_back(&m_model->run(m_proxy->mapToSource(m_proxy->index(r, 0)).row()));
+    return listed;
+}
+
+int RunHistoryPanel::selectedSourceRow() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.size() == 1 ? m_proxy->mapToSource(rows.first()).row() : -1;
+}
+
+void RunHistoryPanel::selectionChanged()
+{
+    std::vector<RunSummary> selected;
+    for (const QString &folder : selectedFolders()) {
+        const int row = m_model->rowOfFolder(folder);
+        if (row >= 0)
+            selected.push_back(m_model->run(row));
+    }
+    if (selected.size() == 1) {
+        const RunSummary &run = selected.front();
+        m_details->setRun(run);
+        m_evaluate->setRun(QString::fromStdString(run.displayName()), QString::fromStdString(run.pthPath), run.margin,
+                           QString::fromStdString(run.datasetPath));
+    } else {
+        if (selected.empty())
+            m_details->clear();
+        m_evaluate->setRun(QString(), QString(), 1.0, QString());
+    }
+    m_compare->setCompared(selected);
+    // Picking a second run means comparing: show it.
+    if (selected.size() >= 2 && m_lastSelectionSize < 2)
+        m_tabs->setCurrentWidget(m_compare);
+    m_lastSelectionSize = int(selected.size());
+    updateActions();
+}
+
+void RunHistoryPanel::updateActions()
+{
+    const int row = selectedSourceRow();
+    const bool one = row >= 0;
+    const bool usable = one && !m_model->run(row).broken;
+    m_trainAgain->setEnabled(usable);
+    m_continue->setEnabled(usable && !m_model->run(row).pthPath.empty());
+    m_rename->setEnabled(usable);
+    m_delete->setEnabled(one);
+    m_export->setEnabled(m_compare->comparedCount() > 0);
+}
+
+QString RunHistoryPanel::configJsonOf(const QString &folder) const
+{
+    const RunInfo info = readRun(folder.toStdString());
+    return QString::fromStdString(trainConfigJson(info.metadata).dump(2));
+}
+
+void RunHistoryPanel::trainAgain()
+{
+    const int row = selectedSourceRow();
+    if (row < 0)
+        return;
+    Q_EMIT trainAgainRequested(configJsonOf(QString::fromStdString(m_model->run(row).folder)));
+}
+
+void RunHistoryPanel::continueTraining()
+{
+    const int row = selectedSourceRow();
+    if (row < 0 || m_model->run(row).pthPath.empty())
+        return;
+    const RunSummary &run = m_model->run(row);
+    Q_EMIT continueTrainingRequested(QString::fromStdString(run.pthPath),
+                                     configJsonOf(QString::fromStdString(run.folder)));
+}
+
+bool RunHistoryPanel::renameRun(const QString &folder, const QString &displayName)
+{
+    try {
+        RunNotes notes = readRunNotes(folder.toStdString());
+        notes.displayName = displayName.trimmed().toStdString();
+        writeRunNotes(folder.toStdString(), notes);
+    } catch (const std::exception &e) {
+        QMessageBox::warning(this, tr("Rename run"), QString::fromStdString(e.what()));
+        return false;
+    }
+    refresh();
+    return true;
+}
+
+void RunHistoryPanel::renameSelected()
+{
+    const int row = selectedSourceRow();
+    if (row < 0)
+        return;
+    const RunSummary run = m_model->run(row);
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename run"),
+                                               tr("Name shown for this run (its files keep their names; empty: “%1”):")
+                                                   .arg(QString::fromStdString(run.modelName)),
+                                               QLineEdit::Normal, QString::fromStdString(run.displayName()), &ok);
+    if (ok)
+        renameRun(QString::fromStdString(run.folder), name);
+}
+
+void RunHistoryPanel::deleteSelected()
+{
+    const int row = selectedSourceRow();
+    if (row < 0)
+        return;
+    const RunSummary run = m_model->run(row);
+    const QString folder = QString::fromStdString(run.folder);
+    QMessageBox box(QMessageBox::Warning, tr("Delete run"),
+                    tr("Delete the run “%1”?").arg(QString::fromStdString(run.displayName())),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("deleteRunConfirmation"));
+    box.setInformativeText(tr("The folder %1 and every file in it will be moved to the trash (or deleted "
+                              "where there is no trash). Other runs are not touched.")
+                               .arg(QDir::toNativeSeparators(folder)));
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.button(QMessageBox::Yes)->setText(tr("Delete"));
+    if (box.exec() != QMessageBox::Yes)
+        return;
+    m_details->clear();
+    bool gone = QFile::moveToTrash(folder);
+    if (!gone)
+        gone = QDir(folder).removeRecursively();
+    if (!gone)
+        QMessageBox::warning(this, tr("Delete run"), tr("Could not delete %1.").arg(QDir::toNativeSeparators(folder)));
+    // A run added by hand as its own folder leaves the list of folders with it.
+    if (m_settings->extraFolders.removeAll(clean(folder)) > 0)
+        m_settings->save();
+    refresh();
+}
+
+QStringList RunHistoryPanel::exportSelected(const QString &folder)
+{
+    QString error;
+    const QStringList files = m_compare->exportCsv(folder, &error);
+    if (files.isEmpty() && !error.isEmpty())
+        QMessageBox::warning(this, tr("Export CSV"), error);
+    return files;
+}
+
+void RunHistoryPanel::exportSelectedWithDialog()
+{
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Folder for the CSV files"), m_settings->lastExportFolder);
+    if (folder.isEmpty())
+        return;
+    m_settings->lastExportFolder = folder;
+    m_settings->save();
+    const QStringList files = exportSelected(folder);
+    if (!files.isEmpty())
+        QMessageBox::information(
+            this, tr("Export CSV"),
+            tr("Wrote %n file(s) to %1.", nullptr, int(files.size())).arg(QDir::toNativeSeparators(folder)));
+}
+
+void RunHistoryPanel::addFolderWithDialog()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with runs"), m_runsFolder);
+    if (!folder.isEmpty())
+        addFolder(folder);
+}
+
+} // namespace ranker::ui

@@ -1,0 +1,260 @@
+#include "ui/history/runtablemodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QDateTime>
+#include <QDir>
+
+#include <cmath>
+
+namespace ranker::ui {
+
+namespace {
+
+QString qs(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+QVariant numberOrNone(double value)
+{
+    return std::isfinite(value) ? QVariant(value) : QVariant();
+}
+
+QVariant intOrNone(int64_t value)
+{
+    return value >= 0 ? QVariant(qlonglong(value)) : QVariant();
+}
+
+} // namespace
+
+RunTableModel::RunTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void RunTableModel::setRuns(std::vector<RunSummary> runs)
+{
+    beginResetModel();
+    m_runs = std::move(runs);
+    m_started.clear();
+    m_filterText.clear();
+    m_folders.clear();
+    for (const RunSummary &run : m_runs) {
+        QDateTime when = QDateTime::fromString(qs(run.createdAt), Qt::ISODate);
+        m_started << (when.isValid() ? when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString());
+        m_folders << QDir::cleanPath(qs(run.folder));
+        m_filterText << qs(run.displayName() + "\n" + run.modelName + "\n" + run.datasetFile + "\n" + run.shortHash() +
+                           "\n" + joinTags(run.notes.tags) + "\n" + run.notes.notes + "\n" + run.device + "\n" +
+                           (run.broken ? "broken " + run.problem : run.ended) + "\n" + run.folder)
+                            .toLower();
+    }
+    endResetModel();
+}
+
+int RunTableModel::rowOfFolder(const QString &folder) const
+{
+    return m_folders.indexOf(QDir::cleanPath(folder));
+}
+
+int RunTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+
+int RunTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString RunTableModel::formatDuration(double seconds)
+{
+    if (!std::isfinite(seconds))
+        return {};
+    if (seconds < 10)
+        return QStringLiteral("%1 s").arg(seconds, 0, 'f', 2);
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
+    const qint64 s = qRound64(seconds);
+    if (s < 3600)
+        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QVariant RunTableModel::display(const RunSummary &run, int row, int column) const
+{
+    switch (column) {
+    case Name:
+        return qs(run.broken && run.metadataPath.empty() ? run.folder : run.displayName());
+    case Started:
+        return m_started.at(row);
+    case Dataset:
+        if (run.datasetFile.empty())
+            return QVariant();
+        return run.datasetSha256.empty() ? qs(run.datasetFile)
+                                         : QStringLiteral("%1 (%2)").arg(qs(run.datasetFile), qs(run.shortHash()));
+    case Pairs:
+        return intOrNone(run.pairs);
+    case Epochs:
+        if (run.epochsDone < 0)
+            return QVariant();
+        return run.epochsAsked >= 0 ? QStringLiteral("%1 / %2").arg(run.epochsDone).arg(run.epochsAsked)
+                                    : QString::number(run.epochsDone);
+    case LearningRate:
+        return std::isfinite(run.learningRate) ? QString::number(run.learningRate, 'g', 4) : QVariant();
+    case HiddenDim:
+        return intOrNone(run.hiddenDim);
+    case BatchSize:
+        return intOrNone(run.batchSize);
+    case Margin:
+        return std::isfinite(run.margin) ? QString::number(run.margin, 'g', 4) : QVariant();
+    case FinalTrainLoss:
+        return std::isfinite(run.finalTrainLoss) ? QString::number(run.finalTrainLoss, 'f', 4) : QVariant();
+    case BestValAccuracy:
+        return std::isfinite(run.bestValAccuracy) ? QStringLiteral("%1 %").arg(run.bestValAccuracy * 100, 0, 'f', 1)
+                                                  : QVariant();
+    case TrainingTime:
+        return formatDuration(run.trainingTime);
+    case Device:
+        return qs(run.device);
+    case Ended:
+        return run.broken ? QStringLiteral("broken: %1").arg(qs(run.problem)) : qs(run.ended);
+    case Tags:
+        return qs(joinTags(run.notes.tags));
+    default:
+        return QVariant();
+    }
+}
+
+QVariant RunTableModel::sortValue(const RunSummary &run, int row, int column) const
+{
+    switch (column) {
+    case Name:
+        return qs(run.displayName()).toLower();
+    case Started:
+        return qs(run.createdAt);
+    case Pairs:
+        return intOrNone(run.pairs);
+    case Epochs:
+        return run.epochsDone >= 0 ? QVariant(run.epochsDone) : QVariant();
+    case LearningRate:
+        return numberOrNone(run.learningRate);
+    case HiddenDim:
+        return intOrNone(run.hiddenDim);
+    case BatchSize:
+        return intOrNone(run.batchSize);
+    case Margin:
+        return numberOrNone(run.margin);
+    case FinalTrainLoss:
+        return numberOrNone(run.finalTrainLoss);
+    case BestValAccuracy:
+        return numberOrNone(run.bestValAccuracy);
+    case TrainingTime:
+        return numberOrNone(run.trainingTime);
+    default:
+        return display(run, row, column);
+    }
+}
+
+QVariant RunTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(m_runs.size()))
+        return QVariant();
+    const RunSummary &run = m_runs[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(run, index.row(), index.column());
+    case SortRole:
+        return sortValue(run, index.row(), index.column());
+    case FolderRole:
+        return m_folders.at(index.row());
+    case FilterRole:
+        return m_filterText.at(index.row());
+    case BrokenRole:
+        return run.broken;
+    case Qt::ToolTipRole:
+        if (run.broken)
+            return qs(run.problem);
+        if (index.column() == Ended && !run.endMessage.empty())
+            return qs(run.endMessage);
+        if (index.column() == Dataset)
+            return qs(run.datasetPath + "\nsha256 " + run.datasetSha256);
+        return run.notes.notes.empty() ? m_folders.at(index.row()) : qs(run.notes.notes);
+    case Qt::ForegroundRole:
+        if (run.broken)
+            return QBrush(QColor(0xb0, 0x20, 0x20));
+        if (index.column() == Ended && run.ended != "completed")
+            return QBrush(QColor(0xa0, 0x60, 0x00));
+        return QVariant();
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case Pairs:
+        case Epochs:
+        case LearningRate:
+        case HiddenDim:
+        case BatchSize:
+        case Margin:
+        case FinalTrainLoss:
+        case BestValAccuracy:
+        case TrainingTime:
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return int(Qt::AlignLeft | Qt::AlignVCenter);
+        }
+    default:
+        return QVariant();
+    }
+}
+
+QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    static const char *names[ColumnCount] = {"Name",         "Started", "Dataset", "Pairs",  "Epochs",
+                                             "LR",           "Hidden",  "Batch",   "Margin", "Train loss",
+                                             "Best val acc", "Time",    "Device",  "Ended",  "Tags"};
+    return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
+}
+
+RunFilterProxyModel::RunFilterProxyModel(QObject *parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(RunTableModel::SortRole);
+}
+
+void RunFilterProxyModel::setFilterText(const QString &text)
+{
+    m_words = text.toLower().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    invalidateRowsFilter();
+}
+
+void RunFilterProxyModel::setShowBroken(bool show)
+{
+    m_showBroken = show;
+    invalidateRowsFilter();
+}
+
+bool RunFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (!m_showBroken && index.data(RunTableModel::BrokenRole).toBool())
+        return false;
+    const QString text = index.data(RunTableModel::FilterRole).toString();
+    for (const QString &word : m_words)
+        if (!text.contains(word))
+            return false;
+    return true;
+}
+
+bool RunFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    const QVariant a = left.data(sortRole()), b = right.data(sortRole());
+    // Missing values sort after every present one, whatever the order.
+    if (!a.isValid() || !b.isValid()) {
+        const bool ascending = sortOrder() == Qt::AscendingOrder;
+        if (a.isValid() == b.isValid())
+            return false;
+        return ascending ? a.isValid() : !a.isValid();
+    }
+    if (a.userType() == QMetaType::QString || b.userType() == QMetaType::QString)
+        return QString::localeAwareCompare(a.toString(), b.toString()) < 0;
+    return a.toDouble() < b.toDouble();
+}
+
+} // namespace ranker::ui

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "core/run_history.h"
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+#include <QStringList>
+
+#include <vector>
+
+namespace ranker::ui {
+
+/// The listed runs, one row each. Its data is replaced in one call (setRuns).
+class RunTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunTableModel)
+
+public:
+    enum Column {
+        Name,
+        Started,
+        Dataset,
+        Pairs,
+        Epochs,
+        LearningRate,
+        HiddenDim,
+        BatchSize,
+        Margin,
+        FinalTrainLoss,
+        BestValAccuracy,
+        TrainingTime,
+        Device,
+        Ended,
+        Tags,
+        ColumnCount
+    };
+    enum Role {
+        SortRole = Qt::UserRole, ///< raw value: number, date or text; invalid when missing
+        FolderRole,              ///< the run folder
+        FilterRole,              ///< text the filter searches
+        BrokenRole               ///< bool
+    };
+
+    explicit RunTableModel(QObject *parent = nullptr);
+
+    void setRuns(std::vector<RunSummary> runs);
+    const std::vector<RunSummary> &runs() const { return m_runs; }
+    const RunSummary &run(int row) const { return m_runs.at(size_t(row)); }
+    /// The row of the run in `folder`, or -1.
+    int rowOfFolder(const QString &folder) const;
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    static QString formatDuration(double seconds);
+
+private:
+    QVariant display(const RunSummary &run, int row, int column) const;
+    QVariant sortValue(const RunSummary &run, int row, int column) const;
+
+    std::vector<RunSummary> m_runs;
+    QStringList m_started; ///< created_at in local time, per row (parsing ISO dates is not free)
+    QStringList m_filterText;
+    QStringList m_folders;
+};
+
+/// Sorts the run table by raw values (missing ones last) and filters it by words that must all
+/// appear in a run's name, dataset, tags, notes, device, state or folder.
+class RunFilterProxyModel final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunFilterProxyModel)
+
+public:
+    explicit RunFilterProxyModel(QObject *parent = nullptr);
+
+    void setFilterText(const QString &text);
+    /// Hides broken runs when false.
+    void setShowBroken(bool show);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+
+private:
+    QStringList m_words;
+    bool m_showBroken = true;
+};
+
+} // namespace ranker::ui

@@ -1,0 +1,1220 @@
+#include "ui/review/reviewpanel.h"
+
+#include "core/dataset.h"
+#include "core/error.h"
+#include "core/evaluate.h"
+#include "core/label_document.h"
+#include "core/model.h"
+#include "core/runs.h"
+#include "ui/review/paircard.h"
+#include "ui/review/pairlistmodel.h"
+#include "ui/review/reviewdocument.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCompleter>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHash>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSplitter>
+#include <QStringListModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QThread>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <set>
+
+namespace ranker::ui {
+
+namespace {
+
+constexpr int kAnyLabel = 99;
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+QString shortcutText(const QAction *action)
+{
+    QStringList keys;
+    for (const QKeySequence &k : action->shortcuts())
+        keys << k.toString(QKeySequence::NativeText);
+    return keys.join(QStringLiteral("  or  "));
+}
+
+} // namespace
+
+ReviewPanel::ReviewPanel(QWidget *parent)
+    : QWidget(parent), m_document(new ReviewDocument(this)), m_blindSeed(QRandomGenerator::global()->generate())
+{
+    m_list = new PairListModel(m_document, this);
+    buildUi();
+    buildActions();
+    connect(m_document, &ReviewDocument::reset, this, &ReviewPanel::onReset);
+    connect(m_document, &ReviewDocument::rowChanged, this, &ReviewPanel::onRowChanged);
+    connect(m_document, &ReviewDocument::rowAdded, this, [this](int row) {
+        if (!m_scoreDiffs.empty())
+            m_scoreDiffs.resize(size_t(m_document->data().rowCount()), std::numeric_limits<double>::quiet_NaN());
+        onRowChanged(row);
+    });
+    connect(m_document, &ReviewDocument::modifiedChanged, this, [this](bool) {
+        updateTitle();
+        Q_EMIT modifiedChanged(hasUnsavedChanges());
+    });
+    onReset();
+}
+
+ReviewPanel::~ReviewPanel()
+{
+    // The workers' results were posted to this object and die with it; the threads do not.
+    if (m_loadThread) {
+        m_cancelLoad->store(true);
+        m_loadThread->wait();
+        delete m_loadThread;
+    }
+    if (m_scoreThread) {
+        m_scoreThread->wait();
+        delete m_scoreThread;
+    }
+}
+
+void ReviewPanel::buildUi()
+{
+    auto *root = new QVBoxLayout(this);
+    root->setContentsMargins(6, 6, 6, 6);
+
+    // File line: name, state and the file actions (buttons are added in buildActions()).
+    auto *fileRow = new QHBoxLayout;
+    fileRow->setObjectName(QStringLiteral("fileRow"));
+    m_fileLabel = new QLabel(tr("No file open"), this);
+    m_fileLabel->setObjectName(QStringLiteral("fileLabel"));
+    QFont bold = m_fileLabel->font();
+    bold.setBold(true);
+    m_fileLabel->setFont(bold);
+    fileRow->addWidget(m_fileLabel, 1);
+    root->addLayout(fileRow);
+
+    // Filters and progress.
+    auto *filters = new QHBoxLayout;
+    m_labelFilter = new QComboBox(this);
+    m_labelFilter->setObjectName(QStringLiteral("labelFilter"));
+    m_labelFilter->addItem(tr("All labels"), kAnyLabel);
+    m_labelFilter->addItem(tr("A preferred (1)"), 1);
+    m_labelFilter->addItem(tr("B preferred (−1)"), -1);
+    m_labelFilter->addItem(tr("Equal (0)"), 0);
+    m_typeFilter = new QComboBox(this);
+    m_typeFilter->setObjectName(QStringLiteral("typeFilter"));
+    m_tagFilter = new QComboBox(this);
+    m_tagFilter->setObjectName(QStringLiteral("tagFilter"));
+    m_idFilter = new QLineEdit(this);
+    m_idFilter->setObjectName(QStringLiteral("idFilter"));
+    m_idFilter->setPlaceholderText(tr("Filter by id…"));
+    m_idFilter->setClearButtonEnabled(true);
+    m_changedFilter = new QCheckBox(tr("Changed in this session"), this);
+    m_changedFilter->setObjectName(QStringLiteral("changedFilter"));
+    m_sortOrder = new QComboBox(this);
+    m_sortOrder->setObjectName(QStringLiteral("sortOrder"));
+    m_sortOrder->addItem(tr("File order"));
+    m_sortOrder->addItem(tr("Model disagreement first"));
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("reviewProgress"));
+    m_progress->setFormat(tr("%v / %m reviewed"));
+    m_progress->setMinimumWidth(170);
+    filters->addWidget(new QLabel(tr("Show:"), this));
+    filters->addWidget(m_labelFilter);
+    filters->addWidget(m_typeFilter);
+    filters->addWidget(m_tagFilter);
+    filters->addWidget(m_idFilter, 1);
+    filters->addWidget(m_changedFilter);
+    filters->addWidget(new QLabel(tr("Order:"), this));
+    filters->addWidget(m_sortOrder);
+    filters->addWidget(m_progress);
+    root->addLayout(filters);
+    for (QComboBox *box : {m_labelFilter, m_typeFilter, m_tagFilter})
+        connect(box, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] { applyFilters(m_current); });
+    // A new order starts from its top: the pair the model most confidently contradicts.
+    connect(m_sortOrder, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] { applyFilters(); });
+    connect(m_idFilter, &QLineEdit::textChanged, this, [this] { applyFilters(m_current); });
+    connect(m_changedFilter, &QCheckBox::toggled, this, [this] { applyFilters(m_current); });
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_statusLabel->setWordWrap(true);
+    m_statusLabel->hide();
+    root->addWidget(m_statusLabel);
+
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    auto *horizontal = new QSplitter(Qt::Horizontal, vertical);
+
+    m_table = new QTableView(horizontal);
+    m_table->setObjectName(QStringLiteral("pairTable"));
+    m_table->setModel(m_list);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(false);
+    m_table->setMinimumWidth(300);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid() && current.row() < m_list->rows().size() &&
+                    m_list->rows()[current.row()] != m_current)
+                    showRow(m_list->rows()[current.row()]);
+            });
+
+    // The pair: verdict banner, two cards, the pair's own fields, tags, labelling buttons.
+    auto *pairView = new QWidget(horizontal);
+    pairView->setObjectName(QStringLiteral("pairView"));
+    auto *pairLayout = new QVBoxLayout(pairView);
+    pairLayout->setContentsMargins(6, 0, 0, 0);
+    m_verdictBanner = new QLabel(pairView);
+    m_verdictBanner->setObjectName(QStringLiteral("verdictBanner"));
+    m_verdictBanner->setAlignment(Qt::AlignCenter);
+    m_verdictBanner->setFixedHeight(44);
+    m_verdictBanner->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_verdictBanner->setAutoFillBackground(true);
+    QFont bannerFont = m_verdictBanner->font();
+    bannerFont.setPointSizeF(bannerFont.pointSizeF() * 1.6);
+    bannerFont.setBold(true);
+    m_verdictBanner->setFont(bannerFont);
+    pairLayout->addWidget(m_verdictBanner);
+    auto *cards = new QHBoxLayout;
+    m_left = new PairCard(pairView);
+    m_left->setObjectName(QStringLiteral("cardLeft"));
+    m_right = new PairCard(pairView);
+    m_right->setObjectName(QStringLiteral("cardRight"));
+    cards->addWidget(m_left, 1);
+    cards->addWidget(m_right, 1);
+    pairLayout->addLayout(cards, 1);
+    m_pairInfo = new QLabel(pairView);
+    m_pairInfo->setObjectName(QStringLiteral("pairInfo"));
+    m_pairInfo->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    pairLayout->addWidget(m_pairInfo);
+    auto *tagRow = new QHBoxLayout;
+    tagRow->addWidget(new QLabel(tr("Reason tags:"), pairView));
+    m_tagsView = new QLabel(pairView);
+    m_tagsView->setObjectName(QStringLiteral("tagsView"));
+    m_tagsView->setTextFormat(Qt::RichText);
+    m_tagsView->setToolTip(tr("Click a tag to remove it"));
+    m_tagsView->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    connect(m_tagsView, &QLabel::linkActivated, this, [this](const QString &tag) { removeTag(tag); });
+    tagRow->addWidget(m_tagsView, 1);
+    m_tagEdit = new QLineEdit(pairView);
+    m_tagEdit->setObjectName(QStringLiteral("tagEdit"));
+    m_tagEdit->setPlaceholderText(tr("Add a tag (T), Enter"));
+    m_tagCompletions = new QStringListModel(this);
+    auto *completer = new QCompleter(m_tagCompletions, m_tagEdit);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_tagEdit->setCompleter(completer);
+    connect(m_tagEdit, &QLineEdit::returnPressed, this, &ReviewPanel::addTag);
+    tagRow->addWidget(m_tagEdit);
+    pairLayout->addLayout(tagRow);
+    auto *buttons = new QHBoxLayout;
+    buttons->setObjectName(QStringLiteral("labelButtons"));
+    pairLayout->addLayout(buttons);
+    horizontal->addWidget(m_table);
+    horizontal->addWidget(pairView);
+    horizontal->setStretchFactor(0, 2);
+    horizontal->setStretchFactor(1, 5);
+    horizontal->setSizes({500, 900});
+    m_table->horizontalHeader()->resizeSection(PairListModel::ItemAColumn, 130);
+    m_table->horizontalHeader()->resizeSection(PairListModel::ItemBColumn, 130);
+    m_table->horizontalHeader()->resizeSection(PairListModel::LabelColumn, 70);
+
+    // Below: consistency checks, adding a pair, model-assisted review.
+    auto *tabs = new QTabWidget(vertical);
+    tabs->setObjectName(QStringLiteral("reviewTabs"));
+    auto *checks = new QWidget(tabs);
+    auto *checksLayout = new QVBoxLayout(checks);
+    auto *checksTop = new QHBoxLayout;
+    checksTop->setObjectName(QStringLiteral("checksTop"));
+    m_issuesSummary = new QLabel(tr("Not run yet."), checks);
+    m_issuesSummary->setObjectName(QStringLiteral("issuesSummary"));
+    checksTop->addWidget(m_issuesSummary, 1);
+    checksLayout->addLayout(checksTop);
+    m_issues = new QTreeWidget(checks);
+    m_issues->setObjectName(QStringLiteral("issuesTree"));
+    m_issues->setHeaderLabels({tr("Finding"), tr("Line")});
+    m_issues->header()->setStretchLastSection(false);
+    m_issues->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    auto goToItem = [this](QTreeWidgetItem *item) {
+        bool ok = false;
+        int row = item->data(0, Qt::UserRole).toInt(&ok);
+        if (ok && row >= 0)
+            goToRow(row);
+    };
+    connect(m_issues, &QTreeWidget::itemClicked, this, goToItem);
+    connect(m_issues, &QTreeWidget::itemActivated, this, goToItem);
+    checksLayout->addWidget(m_issues);
+    tabs->addTab(checks, tr("Consistency"));
+
+    auto *add = new QWidget(tabs);
+    auto *addLayout = new QFormLayout(add);
+    m_itemIds = new QStringListModel(this);
+    m_addA = new QLineEdit(add);
+    m_addA->setObjectName(QStringLiteral("addItemA"));
+    m_addB = new QLineEdit(add);
+    m_addB->setObjectName(QStringLiteral("addItemB"));
+    for (QLineEdit *edit : {m_addA, m_addB}) {
+        auto *c = new QCompleter(m_itemIds, edit);
+        c->setCaseSensitivity(Qt::CaseInsensitive);
+        c->setFilterMode(Qt::MatchContains);
+        edit->setCompleter(c);
+        edit->setPlaceholderText(tr("id of an item in the file"));
+    }
+    m_addLabel = new QComboBox(add);
+    m_addLabel->setObjectName(QStringLiteral("addLabel"));
+    m_addLabel->addItem(tr("A preferred (1)"), 1);
+    m_addLabel->addItem(tr("B preferred (−1)"), -1);
+    m_addLabel->addItem(tr("Equal (0)"), 0);
+    m_addTags = new QLineEdit(add);
+    m_addTags->setObjectName(QStringLiteral("addTags"));
+    m_addTags->setPlaceholderText(tr("comma-separated, e.g. relevance, metrics"));
+    auto *addButton = new QPushButton(tr("Add pair"), add);
+    addButton->setObjectName(QStringLiteral("addPairButton"));
+    connect(addButton, &QPushButton::clicked, this, &ReviewPanel::addPairFromForm);
+    addLayout->addRow(tr("Item A:"), m_addA);
+    addLayout->addRow(tr("Item B:"), m_addB);
+    addLayout->addRow(tr("Label:"), m_addLabel);
+    addLayout->addRow(tr("Reason tags:"), m_addTags);
+    addLayout->addRow(QString(), addButton);
+    tabs->addTab(add, tr("Add pair"));
+
+    auto *model = new QWidget(tabs);
+    auto *modelLayout = new QVBoxLayout(model);
+    auto *modelRow = new QHBoxLayout;
+    m_runCombo = new QComboBox(model);
+    m_runCombo->setObjectName(QStringLiteral("runCombo"));
+    m_runCombo->setMinimumWidth(280);
+    connect(m_runCombo, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
+        QString folder = m_runCombo->itemData(index).toString();
+        if (!folder.isEmpty())
+            loadModelRun(folder);
+    });
+    auto *choose = new QPushButton(tr("Choose run folder…"), model);
+    choose->setObjectName(QStringLiteral("chooseRunButton"));
+    connect(choose, &QPushButton::clicked, this, &ReviewPanel::chooseRun);
+    modelRow->addWidget(new QLabel(tr("Finished run:"), model));
+    modelRow->addWidget(m_runCombo, 1);
+    modelRow->addWidget(choose);
+    modelLayout->addLayout(modelRow);
+    m_modelLabel = new QLabel(tr("Choose a finished run to see its score_diff for every pair and sort the pairs "
+                                 "the model most confidently contradicts first."),
+                              model);
+    m_modelLabel->setObjectName(QStringLiteral("modelLabel"));
+    m_modelLabel->setWordWrap(true);
+    modelLayout->addWidget(m_modelLabel);
+    modelLayout->addStretch(1);
+    tabs->addTab(model, tr("Model-assisted"));
+
+    vertical->addWidget(horizontal);
+    vertical->addWidget(tabs);
+    vertical->setStretchFactor(0, 4);
+    vertical->setStretchFactor(1, 1);
+    vertical->setSizes({600, 260});
+    root->addWidget(vertical, 1);
+
+    // The help overlay lies over the whole panel.
+    m_help = new QFrame(this);
+    m_help->setObjectName(QStringLiteral("helpOverlay"));
+    m_help->setStyleSheet(QStringLiteral("#helpOverlay { background: #1e1f26; border-radius: 8px; } "
+                                         "#helpOverlay QLabel { color: white; }"));
+    auto *helpLayout = new QVBoxLayout(m_help);
+    m_helpText = new QLabel(m_help);
+    m_helpText->setObjectName(QStringLiteral("helpText"));
+    m_helpText->setTextFormat(Qt::RichText);
+    m_helpText->setAlignment(Qt::AlignCenter);
+    helpLayout->addWidget(m_helpText);
+    m_help->hide();
+}
+
+void ReviewPanel::buildActions()
+{
+    struct Spec
+    {
+        const char *name;
+        QString text;
+        QList<QKeySequence> keys;
+        std::function<void()> run;
+    };
+    const QList<Spec> specs = {
+        {"actionPreferA", tr("A preferred  [1]"), {Qt::Key_1, Qt::Key_A}, [this] { labelCurrent(1); }},
+        {"actionEqual", tr("Equal  [0]"), {Qt::Key_0, Qt::Key_E, Qt::Key_Equal}, [this] { labelCurrent(0); }},
+        {"actionPreferB", tr("B preferred  [2]"), {Qt::Key_2, Qt::Key_B}, [this] { labelCurrent(-1); }},
+        {"actionSkip", tr("Skip  [Space]"), {Qt::Key_Space, Qt::Key_S}, [this] { step(1); }},
+        {"actionPrevious", tr("◀ Previous  [←]"), {Qt::Key_Left, Qt::Key_K, Qt::Key_P}, [this] { step(-1); }},
+        {"actionNext", tr("[→]  Next ▶"), {Qt::Key_Right, Qt::Key_J, Qt::Key_N}, [this] { step(1); }},
+        {"actionUndo",
+         tr("Undo"),
+         {QKeySequence::Undo, Qt::Key_Backspace},
+         [this] {
+             int before = m_document->undoStack()->index();
+             m_document->undoStack()->undo();
+             if (m_document->undoStack()->index() != before && m_current >= 0)
+                 refreshCurrent();
+         }},
+        {"actionRedo",
+         tr("Redo"),
+         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
+         [this] { m_document->undoStack()->redo(); }},
+        {"actionTag",
+         tr("Add a reason tag"),
+         {Qt::Key_T},
+         [this] {
+             m_tagEdit->setFocus();
+             m_tagEdit->selectAll();
+         }},
+        {"actionRemovePair", tr("Remove pair"), {QKeySequence::Delete}, [this] { removeCurrent(); }},
+        {"actionBlind", tr("Blind mode"), {QKeySequence(Qt::CTRL | Qt::Key_B)}, [this] { m_blindBox->toggle(); }},
+        {"actionFind",
+         tr("Filter by id"),
+         {QKeySequence::Find, Qt::Key_Slash},
+         [this] {
+             m_idFilter->setFocus();
+             m_idFilter->selectAll();
+         }},
+        {"actionCheck",
+         tr("Check consistency"),
+         {QKeySequence(Qt::CTRL | Qt::Key_K)},
+         [this] { runConsistencyChecks(); }},
+        {"actionSave", tr("Save"), {QKeySequence::Save}, [this] { save(); }},
+        {"actionSaveAs",
+         tr("Save As…"),
+         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)},
+         [this] {
+             QString path = QFileDialog::getSaveFileName(this, tr("Save pairs as"), filePath(), tr("JSONL (*.jsonl)"));
+             if (!path.isEmpty())
+                 saveAs(path);
+         }},
+        {"actionExportReviewed",
+         tr("Export reviewed…"),
+         {},
+         [this] {
+             QString path =
+                 QFileDialog::getSaveFileName(this, tr("Export the reviewed pairs"), QString(), tr("JSONL (*.jsonl)"));
+             if (!path.isEmpty())
+                 exportReviewed(path);
+         }},
+        {"actionHelp",
+         tr("Shortcuts"),
+         {QKeySequence(Qt::Key_Question), QKeySequence::HelpContents, Qt::Key_H},
+         [this] { toggleHelp(); }},
+        {"actionEscape",
+         tr("Close help / back to the pairs"),
+         {Qt::Key_Escape},
+         [this] {
+             m_help->hide();
+             m_table->setFocus();
+         }},
+    };
+    QHash<QString, QAction *> byName;
+    for (const Spec &spec : specs) {
+        auto *action = new QAction(spec.text, this);
+        action->setObjectName(QString::fromLatin1(spec.name));
+        action->setShortcuts(spec.keys);
+        // Only while the Review tab has focus: other tabs keep their keys.
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        auto run = spec.run;
+        connect(action, &QAction::triggered, this, [run] { run(); });
+        addAction(action);
+        byName.insert(action->objectName(), action);
+    }
+    auto button = [this, &byName](const char *name, const char *objectName) {
+        auto *b = new QToolButton(this);
+        b->setObjectName(QString::fromLatin1(objectName));
+        b->setDefaultAction(byName.value(QString::fromLatin1(name)));
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        b->setFocusPolicy(Qt::NoFocus);
+        return b;
+    };
+    auto *fileRow = findChild<QHBoxLayout *>(QStringLiteral("fileRow"));
+    m_blindBox = new QCheckBox(tr("Blind (random sides)"), this);
+    m_blindBox->setObjectName(QStringLiteral("blindMode"));
+    m_blindBox->setToolTip(tr("Show the two items in random order so the recorded side does not bias you (Ctrl+B)"));
+    connect(m_blindBox, &QCheckBox::toggled, this, &ReviewPanel::setBlind);
+    fileRow->addWidget(m_blindBox);
+    fileRow->addWidget(button("actionUndo", "undoButton"));
+    fileRow->addWidget(button("actionRedo", "redoButton"));
+    fileRow->addWidget(button("actionSave", "saveButton"));
+    fileRow->addWidget(button("actionSaveAs", "saveAsButton"));
+    fileRow->addWidget(button("actionExportReviewed", "exportButton"));
+    fileRow->addWidget(button("actionHelp", "helpButton"));
+
+    auto *buttons = findChild<QHBoxLayout *>(QStringLiteral("labelButtons"));
+    buttons->addWidget(button("actionPrevious", "previousButton"));
+    buttons->addStretch(1);
+    buttons->addWidget(button("actionPreferA", "preferAButton"));
+    buttons->addWidget(button("actionEqual", "equalButton"));
+    buttons->addWidget(button("actionPreferB", "preferBButton"));
+    buttons->addWidget(button("actionSkip", "skipButton"));
+    buttons->addStretch(1);
+    buttons->addWidget(button("actionRemovePair", "removePairButton"));
+    buttons->addWidget(button("actionNext", "nextButton"));
+
+    auto *checksTop = findChild<QHBoxLayout *>(QStringLiteral("checksTop"));
+    auto *check = button("actionCheck", "checkButton");
+    check->setFocusPolicy(Qt::StrongFocus);
+    checksTop->addWidget(check);
+
+    // The overlay lists every shortcut, from the actions themselves.
+    QString help = QStringLiteral("<h2>Review shortcuts</h2><table align='center' cellspacing='0' cellpadding='4'>");
+    for (QAction *action : actions()) {
+        if (action->shortcuts().isEmpty())
+            continue;
+        help += QStringLiteral("<tr><td align='right'><b><tt>%1</tt></b></td><td>%2</td></tr>")
+                    .arg(shortcutText(action).toHtmlEscaped(), action->text().toHtmlEscaped());
+    }
+    help += QStringLiteral("</table><p>Labelling moves on to the next pair. In blind mode, A means the left card "
+                           "and B the right one; the stored label follows the real items.</p>"
+                           "<p>Press Esc or ? to close.</p>");
+    m_helpText->setText(help);
+}
+
+bool ReviewPanel::openFile(const QString &path, int embeddingDim)
+{
+    if (m_loadThread) {
+        setMessage(tr("Still opening the previous file."), true);
+        return false;
+    }
+    // Reading an 850 MB file takes seconds: never on the GUI thread.
+    m_cancelLoad = std::make_shared<std::atomic_bool>(false);
+    auto cancel = m_cancelLoad;
+    std::string file = path.toStdString();
+    setMessage(tr("Opening %1…").arg(path), false);
+    m_progress->setRange(0, 100);
+    m_progress->setFormat(tr("loading %p%"));
+    m_progress->setValue(0);
+    m_loadThread = QThread::create([this, file, embeddingDim, cancel, path] {
+        auto document = std::make_shared<LabelDocument>();
+        QString error;
+        try {
+            int lastPercent = -1;
+            document->open(file, embeddingDim, [&](uint64_t done, uint64_t total) {
+                int percent = total ? int(done * 100 / total) : 0;
+                if (percent != lastPercent) {
+                    lastPercent = percent;
+                    QMetaObject::invokeMethod(
+                        this, [this, percent] { m_progress->setValue(percent); }, Qt::QueuedConnection);
+                }
+                return !cancel->load();
+            });
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this, [this, path, document, error] { finishOpen(path, document, error); }, Qt::QueuedConnection);
+    });
+    m_loadThread->start();
+    return true;
+}
+
+void ReviewPanel::finishOpen(const QString &path, std::shared_ptr<LabelDocument> document, const QString &error)
+{
+    m_loadThread->wait();
+    delete m_loadThread;
+    m_loadThread = nullptr;
+    m_progress->setFormat(tr("%v / %m reviewed"));
+    if (!error.isEmpty()) {
+        updateProgress();
+        setMessage(error, true);
+        Q_EMIT openFailed(error);
+        return;
+    }
+    m_document->adopt(std::move(document));
+    qint64 pending = m_document->pendingJournalEdits();
+    if (pending > 0) {
+        JournalPolicy policy = m_journalPolicy;
+        if (policy == JournalPolicy::Ask) {
+            auto answer = QMessageBox::question(
+                this, tr("Recover unsaved edits?"),
+                tr("%1 has %n edit(s) from a session that ended without saving. Replay them?", nullptr, int(pending))
+                    .arg(QFileInfo(path).fileName()),
+                QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+            policy = answer == QMessageBox::Yes ? JournalPolicy::Replay : JournalPolicy::Discard;
+        }
+        if (policy == JournalPolicy::Replay) {
+            QString replayError = m_document->replayJournal();
+            if (!replayError.isEmpty())
+                setMessage(tr("Journal replay stopped: %1").arg(replayError), true);
+            else
+                setMessage(
+                    tr("Recovered %n unsaved edit(s) from the journal; save to keep them.", nullptr, int(pending)),
+                    false);
+        } else {
+            m_document->discardJournal();
+        }
+    } else {
+        setMessage(QString(), false);
+    }
+    const Dataset &ds = m_document->data().dataset();
+    if (!ds.skipped.empty())
+        setMessage(tr("%n line(s) are not valid pairs; they are kept as they are but cannot be reviewed.", nullptr,
+                      int(ds.skipped.size())),
+                   false);
+    Q_EMIT fileOpened(path);
+    Q_EMIT modifiedChanged(hasUnsavedChanges());
+}
+
+QString ReviewPanel::filePath() const
+{
+    return m_document->isOpen() ? m_document->path() : QString();
+}
+
+void ReviewPanel::setRunsFolder(const QString &folder)
+{
+    m_runsFolder = folder;
+    refreshRunList();
+}
+
+void ReviewPanel::refreshRunList()
+{
+    m_runCombo->clear();
+    m_runCombo->addItem(tr("(no model)"), QString());
+    if (m_runsFolder.isEmpty())
+        return;
+    for (const RunInfo &run : listRuns(m_runsFolder.toStdString())) {
+        if (run.broken || run.pthPath.empty())
+            continue;
+        QString ended;
+        if (run.metadata.is_object() && run.metadata.contains("ended") && run.metadata["ended"].is_string())
+            ended = qs(run.metadata["ended"].get<std::string>());
+        m_runCombo->addItem(QStringLiteral("%1 — %2%3")
+                                .arg(qs(run.name), QFileInfo(qs(run.folder)).fileName(),
+                                     ended.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(ended)),
+                            qs(run.folder));
+    }
+}
+
+void ReviewPanel::chooseRun()
+{
+    QString folder = QFileDialog::getExistingDirectory(this, tr("Choose a finished run"), m_runsFolder);
+    if (!folder.isEmpty())
+        loadModelRun(folder);
+}
+
+bool ReviewPanel::loadModelRun(const QString &runFolder)
+{
+    if (!m_document->isOpen()) {
+        setMessage(tr("Open a file before choosing a model."), true);
+        return false;
+    }
+    if (m_scoreThread) {
+        setMessage(tr("Still scoring with the previous model."), true);
+        return false;
+    }
+    std::shared_ptr<const Dataset> ds = m_document->data().sharedDataset();
+    std::string folder = runFolder.toStdString();
+    m_modelLabel->setText(tr("Scoring %1…").arg(runFolder));
+    m_scoreThread = QThread::create([this, ds, folder] {
+        std::vector<float> scores;
+        QString error;
+        double margin = 1.0;
+        std::string name;
+        try {
+            RunInfo run = readRun(folder);
+            name = run.name;
+            if (run.metadata.is_object() && run.metadata.contains("margin") && run.metadata["margin"].is_number())
+                margin = run.metadata["margin"].get<double>();
+            Checkpoint checkpoint = loadCheckpoint(checkpointPathFor(folder));
+            if (checkpoint.weights.layout.embeddingDim != ds->embeddingDim)
+                throw Error("the run's model takes " + std::to_string(checkpoint.weights.layout.embeddingDim) +
+                            "-value embeddings; this file was opened with " + std::to_string(ds->embeddingDim));
+            RankerModel model(checkpoint.weights);
+            scores = scoreItems(model, *ds);
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, scores = std::move(scores), error, margin, name] {
+                m_scoreThread->wait();
+                delete m_scoreThread;
+                m_scoreThread = nullptr;
+                if (!error.isEmpty()) {
+                    m_modelLabel->setText(tr("No model scores: %1").arg(error));
+                    setMessage(error, true);
+                    return;
+                }
+                const LabelDocument &doc = m_document->data();
+                m_margin = margin;
+                m_modelName = qs(name);
+                m_scoreDiffs.assign(size_t(doc.rowCount()), std::numeric_limits<double>::quiet_NaN());
+                for (int32_t r = 0; r < doc.rowCount(); ++r) {
+                    const auto &row = doc.row(r);
+                    if (size_t(row.a) < scores.size() && size_t(row.b) < scores.size())
+                        m_scoreDiffs[size_t(r)] = double(scores[size_t(row.a)]) - double(scores[size_t(row.b)]);
+                }
+                m_list->setScoreDiffs(&m_scoreDiffs);
+                int wrong = 0;
+                for (int32_t r = 0; r < doc.rowCount(); ++r) {
+                    const auto &row = doc.row(r);
+                    double d = m_scoreDiffs[size_t(r)];
+                    wrong += row.label != 0 && !std::isnan(d) && d * row.label <= 0;
+                }
+                m_modelLabel->setText(tr("Model %1: score_diff for %2 pairs; it contradicts %3 decisive labels. "
+                                         "Order \"Model disagreement first\" lists them most confident first.")
+                                          .arg(m_modelName)
+                                          .arg(doc.rowCount())
+                                          .arg(wrong));
+                {
+                    const QSignalBlocker blocker(m_sortOrder);
+                    m_sortOrder->setCurrentIndex(1);
+                }
+                applyFilters();
+                Q_EMIT modelScoresReady();
+            },
+            Qt::QueuedConnection);
+    });
+    m_scoreThread->start();
+    return true;
+}
+
+bool ReviewPanel::hasModelScores() const
+{
+    return !m_scoreDiffs.empty();
+}
+
+bool ReviewPanel::hasUnsavedChanges() const
+{
+    return m_document->hasUnsavedChanges();
+}
+
+bool ReviewPanel::maybeSave()
+{
+    if (!hasUnsavedChanges())
+        return true;
+    auto answer =
+        QMessageBox::warning(this, tr("Unsaved labels"),
+                             tr("%1 has unsaved review changes. Save them?").arg(QFileInfo(filePath()).fileName()),
+                             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    if (answer == QMessageBox::Discard) {
+        m_document->discardJournal();
+        return true;
+    }
+    return false;
+}
+
+bool ReviewPanel::save()
+{
+    if (!m_document->isOpen())
+        return false;
+    return saveAs(filePath());
+}
+
+bool ReviewPanel::saveAs(const QString &path)
+{
+    if (!m_document->isOpen())
+        return false;
+    QString error = path == filePath() ? m_document->save() : m_document->saveAs(path);
+    if (!error.isEmpty()) {
+        setMessage(tr("Not saved: %1").arg(error), true);
+        return false;
+    }
+    setMessage(tr("Saved %1 (previous version kept as %2.bak).").arg(path, QFileInfo(path).fileName()), false);
+    updateTitle();
+    return true;
+}
+
+bool ReviewPanel::exportReviewed(const QString &path)
+{
+    QVector<int> rows;
+    const LabelDocument &doc = m_document->data();
+    for (int32_t r = 0; r < doc.rowCount(); ++r)
+        if (doc.row(r).reviewed && !doc.row(r).removed)
+            rows << r;
+    QString error = m_document->exportRows(path, rows);
+    if (!error.isEmpty()) {
+        setMessage(tr("Not exported: %1").arg(error), true);
+        return false;
+    }
+    setMessage(tr("Exported %n reviewed pair(s) to %1.", nullptr, int(rows.size())).arg(path), false);
+    return true;
+}
+
+void ReviewPanel::setJournalPolicy(JournalPolicy policy)
+{
+    m_journalPolicy = policy;
+}
+
+int ReviewPanel::currentRow() const
+{
+    return m_current;
+}
+
+QVector<int> ReviewPanel::visibleRows() const
+{
+    return m_list->rows();
+}
+
+void ReviewPanel::goToRow(int row)
+{
+    if (!m_document->isOpen() || row < 0 || row >= m_document->data().rowCount())
+        return;
+    if (!passesFilters(row)) {
+        const QSignalBlocker b1(m_labelFilter), b2(m_typeFilter), b3(m_tagFilter), b4(m_idFilter), b5(m_changedFilter);
+        m_labelFilter->setCurrentIndex(0);
+        m_typeFilter->setCurrentIndex(0);
+        m_tagFilter->setCurrentIndex(0);
+        m_idFilter->clear();
+        m_changedFilter->setChecked(false);
+        applyFilters(row);
+    }
+    showRow(row);
+}
+
+void ReviewPanel::onReset()
+{
+    m_current = -1;
+    m_scoreDiffs.clear();
+    m_list->setScoreDiffs(nullptr);
+    m_issues->clear();
+    m_issuesSummary->setText(tr("Not run yet."));
+    const QSignalBlocker b1(m_typeFilter), b2(m_tagFilter), b3(m_sortOrder);
+    m_typeFilter->clear();
+    m_typeFilter->addItem(tr("All item types"), QString());
+    m_tagFilter->clear();
+    m_tagFilter->addItem(tr("All reason tags"), QString());
+    m_sortOrder->setCurrentIndex(0);
+    if (m_document->isOpen()) {
+        const LabelDocument &doc = m_document->data();
+        for (const auto &type : doc.dataset().itemTypeCounts())
+            m_typeFilter->addItem(type.first.empty() ? tr("(no type)") : qs(type.first), qs(type.first));
+        m_tagFilter->addItem(tr("(no tags)"), QStringLiteral("\x01none"));
+        QStringList tags;
+        for (const auto &tag : doc.knownTags())
+            tags << qs(tag);
+        for (const QString &tag : tags)
+            m_tagFilter->addItem(tag, tag);
+        m_tagCompletions->setStringList(tags);
+        QStringList ids;
+        ids.reserve(int(doc.dataset().items.size()));
+        for (const Item &item : doc.dataset().items)
+            ids << qs(item.id);
+        m_itemIds->setStringList(ids);
+    }
+    applyFilters();
+    updateTitle();
+}
+
+void ReviewPanel::onRowChanged(int row)
+{
+    m_list->refreshRow(row);
+    const std::string &journalProblem = m_document->data().journalProblem();
+    if (!journalProblem.empty() && !m_lastMessage.startsWith(tr("Edits are not journalled")))
+        setMessage(tr("Edits are not journalled (%1): save soon, a crash would lose them.").arg(qs(journalProblem)),
+                   true);
+    if (row == m_current && !m_deferRefresh)
+        refreshCurrent();
+    updateProgress();
+}
+
+bool ReviewPanel::passesFilters(int r) const
+{
+    const LabelDocument &doc = m_document->data();
+    const LabelDocument::Row &row = doc.row(r);
+    int label = m_labelFilter->currentData().toInt();
+    if (label != kAnyLabel && row.label != label)
+        return false;
+    const auto &items = doc.dataset().items;
+    if (m_typeFilter->currentIndex() > 0) {
+        std::string type = m_typeFilter->currentData().toString().toStdString();
+        if (items[size_t(row.a)].itemType != type && items[size_t(row.b)].itemType != type)
+            return false;
+    }
+    if (m_tagFilter->currentIndex() > 0) {
+        QString tag = m_tagFilter->currentData().toString();
+        if (tag == QStringLiteral("\x01none")) {
+            if (!row.tags.empty())
+                return false;
+        } else if (std::find(row.tags.begin(), row.tags.end(), tag.toStdString()) == row.tags.end()) {
+            return false;
+        }
+    }
+    if (!m_idFilter->text().isEmpty()) {
+        QString text = m_idFilter->text();
+        if (!qs(items[size_t(row.a)].id).contains(text, Qt::CaseInsensitive) &&
+            !qs(items[size_t(row.b)].id).contains(text, Qt::CaseInsensitive))
+            return false;
+    }
+    if (m_changedFilter->isChecked() && !row.changedInSession())
+        return false;
+    return true;
+}
+
+void ReviewPanel::applyFilters(int keepRow)
+{
+    QVector<int> rows;
+    if (m_document->isOpen()) {
+        const LabelDocument &doc = m_document->data();
+        rows.reserve(doc.rowCount());
+        for (int32_t r = 0; r < doc.rowCount(); ++r)
+            if (passesFilters(r))
+                rows << r;
+        if (m_sortOrder->currentIndex() == 1 && !m_scoreDiffs.empty()) {
+            // How confidently the model contradicts the label: −label·score_diff for decisive
+            // pairs, |score_diff| beyond the margin for ties.
+            auto disagreement = [&](int r) {
+                double d = size_t(r) < m_scoreDiffs.size() ? m_scoreDiffs[size_t(r)] : std::nan("");
+                if (std::isnan(d))
+                    return -std::numeric_limits<double>::infinity();
+                int label = doc.row(r).label;
+                return label != 0 ? -label * d : std::fabs(d) - m_margin;
+            };
+            std::stable_sort(rows.begin(), rows.end(), [&](int x, int y) { return disagreement(x) > disagreement(y); });
+        }
+    }
+    m_list->setRows(rows);
+    m_table->resizeColumnToContents(PairListModel::PairColumn);
+    m_table->resizeColumnToContents(PairListModel::LineColumn);
+    if (keepRow >= 0 && m_list->positionOf(keepRow) >= 0)
+        showRow(keepRow);
+    else if (!rows.isEmpty())
+        showRow(rows.front());
+    else
+        showRow(-1);
+    updateProgress();
+}
+
+bool ReviewPanel::swapped(int row) const
+{
+    if (!m_blind)
+        return false;
+    quint32 h = quint32(row) * 2654435761u ^ m_blindSeed;
+    h ^= h >> 15;
+    h *= 2246822519u;
+    h ^= h >> 13;
+    return h & 1;
+}
+
+void ReviewPanel::showRow(int row)
+{
+    m_current = row;
+    int at = m_list->positionOf(row);
+    if (at >= 0) {
+        QModelIndex index = m_list->index(at, 0);
+        if (m_table->selectionModel()->currentIndex().row() != at) {
+            const QSignalBlocker blocker(m_table->selectionModel());
+            m_table->selectionModel()->setCurrentIndex(index,
+                                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
+        m_table->scrollTo(index);
+    }
+    refreshCurrent();
+}
+
+void ReviewPanel::refreshCurrent()
+{
+    if (!m_document->isOpen() || m_current < 0 || m_current >= m_document->data().rowCount()) {
+        m_left->clear();
+        m_right->clear();
+        m_verdictBanner->setText(m_document->isOpen() ? tr("No pair matches the filters") : tr("No file open"));
+        m_verdictBanner->setPalette(palette());
+        m_pairInfo->clear();
+        m_tagsView->clear();
+        return;
+    }
+    const LabelDocument &doc = m_document->data();
+    const Dataset &ds = doc.dataset();
+    const LabelDocument::Row &row = doc.row(m_current);
+    bool swap = swapped(m_current);
+    int left = swap ? row.b : row.a, right = swap ? row.a : row.b;
+    QString leftName = m_blind ? tr("Left") : tr("A"), rightName = m_blind ? tr("Right") : tr("B");
+    m_left->setItem(ds, left, right, leftName);
+    m_right->setItem(ds, right, left, rightName);
+    int sideLabel = swap ? -row.label : row.label; // +1: the left card is preferred
+    using V = PairCard::Verdict;
+    m_left->setVerdict(sideLabel > 0 ? V::Preferred : sideLabel < 0 ? V::NotPreferred : V::Equal);
+    m_right->setVerdict(sideLabel < 0 ? V::Preferred : sideLabel > 0 ? V::NotPreferred : V::Equal);
+
+    QString verdict, colour;
+    if (row.removed) {
+        verdict = tr("REMOVED — undo (Ctrl+Z) to bring it back");
+        colour = QStringLiteral("#7f8c8d");
+    } else if (sideLabel > 0) {
+        verdict = m_blind ? tr("◀  LEFT preferred") : tr("◀  A preferred   (label 1)");
+        colour = QStringLiteral("#17803d");
+    } else if (sideLabel < 0) {
+        verdict = m_blind ? tr("RIGHT preferred  ▶") : tr("B preferred   (label −1)  ▶");
+        colour = QStringLiteral("#1f5fbf");
+    } else {
+        verdict = tr("=  EQUAL   (label 0)  =");
+        colour = QStringLiteral("#b7950b");
+    }
+    if (row.reviewed)
+        verdict += tr("   ✓ reviewed");
+    m_verdictBanner->setText(verdict);
+    QPalette bannerPalette = m_verdictBanner->palette();
+    bannerPalette.setColor(QPalette::Window, QColor(colour));
+    bannerPalette.setColor(QPalette::WindowText, Qt::white);
+    m_verdictBanner->setPalette(bannerPalette); // a palette, not a style sheet: cheap on every pair
+
+    QStringList info;
+    info << tr("Pair %1 of %2").arg(m_current + 1).arg(doc.rowCount());
+    info << (row.line >= 0 ? tr("line %1").arg(row.line + 1) : tr("new, not saved yet"));
+    info << (row.hasSimilarity ? tr("similarity %1").arg(row.similarity, 0, 'f', 4) : tr("no similarity"));
+    if (size_t(m_current) < m_scoreDiffs.size() && !std::isnan(m_scoreDiffs[size_t(m_current)])) {
+        double d = m_scoreDiffs[size_t(m_current)];
+        info << tr("model score_diff %1 (%2)")
+                    .arg(swap ? -d : d, 0, 'f', 3)
+                    .arg(row.label != 0 && d * row.label <= 0 ? tr("<b style='color:#c0392b'>disagrees</b>")
+                                                              : tr("agrees"));
+    }
+    if (row.changedInSession()) {
+        if (row.added)
+            info << tr("<b>added in this session</b>");
+        else if (row.label != row.originalLabel)
+            info << tr("<b>was %1</b>").arg(row.originalLabel);
+        else
+            info << tr("<b>changed in this session</b>");
+    }
+    m_pairInfo->setText(info.join(QStringLiteral(" · ")));
+
+    QStringList chips;
+    for (const auto &tag : row.tags) {
+        QString t = qs(tag).toHtmlEscaped();
+        chips << QStringLiteral("<a href=\"%1\" style='text-decoration:none'>%2&nbsp;✕</a>").arg(t, t);
+    }
+    m_tagsView->setText(chips.isEmpty() ? tr("<i>none</i>") : chips.join(QStringLiteral(" &nbsp; ")));
+}
+
+void ReviewPanel::updateProgress()
+{
+    if (!m_document->isOpen()) {
+        m_progress->setRange(0, 1);
+        m_progress->setValue(0);
+        return;
+    }
+    const LabelDocument &doc = m_document->data();
+    m_progress->setRange(0, std::max(1, int(doc.liveRowCount())));
+    m_progress->setValue(doc.reviewedCount());
+}
+
+void ReviewPanel::step(int delta)
+{
+    const QVector<int> &rows = m_list->rows();
+    if (rows.isEmpty())
+        return;
+    int at = m_list->positionOf(m_current);
+    if (at < 0) {
+        // The current pair is filtered out: continue from where it would be.
+        at = delta > 0 ? -1 : int(rows.size());
+        for (int i = 0; i < rows.size(); ++i)
+            if (rows[i] > m_current) {
+                at = delta > 0 ? i - 1 : i;
+                break;
+            }
+    }
+    int next = std::clamp(at + delta, 0, int(rows.size()) - 1);
+    showRow(rows[next]);
+}
+
+void ReviewPanel::labelCurrent(int sideLabel)
+{
+    if (m_current < 0 || !m_document->isOpen() || m_document->data().row(m_current).removed)
+        return;
+    int label = swapped(m_current) ? -sideLabel : sideLabel;
+    int row = m_current;
+    bool moveOn = m_list->positionOf(row) + 1 < m_list->rows().size();
+    // The pair is about to be replaced by the next one: do not draw it once more first.
+    m_deferRefresh = moveOn;
+    m_document->setLabel(row, label);
+    m_deferRefresh = false;
+    if (moveOn)
+        step(1);
+}
+
+void ReviewPanel::addTag()
+{
+    QString tag = m_tagEdit->text().trimmed();
+    m_tagEdit->clear();
+    m_table->setFocus();
+    if (tag.isEmpty() || m_current < 0)
+        return;
+    QStringList tags;
+    for (const auto &t : m_document->data().row(m_current).tags)
+        tags << qs(t);
+    if (tags.contains(tag))
+        return;
+    tags << tag;
+    m_document->setTags(m_current, tags);
+    QStringList known = m_tagCompletions->stringList();
+    if (!known.contains(tag)) {
+        known << tag;
+        known.sort();
+        m_tagCompletions->setStringList(known);
+        m_tagFilter->addItem(tag, tag);
+    }
+}
+
+void ReviewPanel::removeTag(const QString &tag)
+{
+    if (m_current < 0)
+        return;
+    QStringList tags;
+    for (const auto &t : m_document->data().row(m_current).tags)
+        if (qs(t) != tag)
+            tags << qs(t);
+    m_document->setTags(m_current, tags);
+}
+
+void ReviewPanel::removeCurrent()
+{
+    if (m_current >= 0)
+        m_document->removePair(m_current);
+}
+
+void ReviewPanel::addPairFromForm()
+{
+    if (!m_document->isOpen())
+        return;
+    const auto &items = m_document->data().dataset().items;
+    auto find = [&](const QString &id) {
+        std::string key = id.trimmed().toStdString();
+        for (size_t i = 0; i < items.size(); ++i)
+            if (items[i].id == key)
+                return int(i);
+        return -1;
+    };
+    int a = find(m_addA->text()), b = find(m_addB->text());
+    if (a < 0 || b < 0) {
+        setMessage(tr("Add pair: %1 is not an item of this file.").arg(a < 0 ? m_addA->text() : m_addB->text()), true);
+        return;
+    }
+    QStringList tags;
+    for (const QString &t : m_addTags->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (!t.trimmed().isEmpty() && !tags.contains(t.trimmed()))
+            tags << t.trimmed();
+    QString error;
+    int row = m_document->addPair(a, b, m_addLabel->currentData().toInt(), tags, &error);
+    if (row < 0) {
+        setMessage(tr("Add pair: %1").arg(error), true);
+        return;
+    }
+    m_addA->clear();
+    m_addB->clear();
+    m_addTags->clear();
+    setMessage(tr("Added pair %1 (%2 vs %3).").arg(row + 1).arg(qs(items[size_t(a)].id), qs(items[size_t(b)].id)),
+               false);
+    applyFilters(row);
+    goToRow(row);
+}
+
+void ReviewPanel::runConsistencyChecks()
+{
+    if (!m_document->isOpen())
+        return;
+    QElapsedTimer timer;
+    timer.start();
+    ConsistencyReport report = m_document->data().checkConsistency();
+    qint64 ms = timer.elapsed();
+    const LabelDocument &doc = m_document->data();
+    const auto &items = doc.dataset().items;
+    m_issues->clear();
+    for (const ConsistencyIssue &issue : report.issues) {
+        QString kind = issue.kind == ConsistencyIssue::Kind::Contradiction ? tr("Contradiction")
+                       : issue.kind == ConsistencyIssue::Kind::Cycle       ? tr("Cycle")
+                                                                           : tr("Reused id");
+        auto *top = new QTreeWidgetItem(m_issues, {kind + QStringLiteral(": ") + qs(issue.description)});
+        top->setData(0, Qt::UserRole, issue.rows.empty() ? -1 : issue.rows.front());
+        for (int32_t r : issue.rows) {
+            const auto &row = doc.row(r);
+            QString label = row.label > 0 ? tr("A preferred") : row.label < 0 ? tr("B preferred") : tr("equal");
+            auto *child =
+                new QTreeWidgetItem(top, {tr("pair %1: %2 vs %3 — %4")
+                                              .arg(r + 1)
+                                              .arg(qs(items[size_t(row.a)].id), qs(items[size_t(row.b)].id), label),
+                                          row.line >= 0 ? QString::number(row.line + 1) : tr("new")});
+            child->setData(0, Qt::UserRole, r);
+        }
+        top->setExpanded(report.issues.size() <= 20);
+    }
+    m_issuesSummary->setText(tr("%1 contradiction(s) · %2 cycle(s)%3 · %4 reused id(s) — checked %5 pairs in %6 ms")
+                                 .arg(report.contradictions)
+                                 .arg(report.cycles)
+                                 .arg(report.cyclesCapped ? tr(" (more not listed)") : QString())
+                                 .arg(report.reusedIds)
+                                 .arg(doc.liveRowCount())
+                                 .arg(ms));
+    Q_EMIT consistencyChecked(int(report.issues.size()));
+}
+
+void ReviewPanel::setBlind(bool blind)
+{
+    if (blind)
+        m_blindSeed = QRandomGenerator::global()->generate();
+    m_blind = blind;
+    m_list->setBlind(blind);
+    showRow(m_current);
+}
+
+void ReviewPanel::toggleHelp()
+{
+    m_help->setGeometry(rect().adjusted(20, 20, -20, -20));
+    m_help->setVisible(!m_help->isVisible());
+    if (m_help->isVisible())
+        m_help->raise();
+}
+
+void ReviewPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    m_help->setGeometry(rect().adjusted(20, 20, -20, -20));
+}
+
+void ReviewPanel::setMessage(const QString &text, bool isError)
+{
+    m_lastMessage = text;
+    m_statusLabel->setVisible(!text.isEmpty());
+    m_statusLabel->setText(text);
+    m_statusLabel->setStyleSheet(
+        isError ? QStringLiteral("color:white;background:#c0392b;padding:4px;border-radius:4px;")
+                : QStringLiteral("color:#1d4d2b;background:#dff0e3;padding:4px;border-radius:4px;"));
+    if (!text.isEmpty())
+        Q_EMIT message(text, isError);
+}
+
+void ReviewPanel::updateTitle()
+{
+    if (!m_document->isOpen()) {
+        m_fileLabel->setText(tr("No file open"));
+        return;
+    }
+    const LabelDocument &doc = m_document->data();
+    m_fileLabel->setText(tr("%1 — %2 pairs%3")
+                             .arg(QFileInfo(filePath()).fileName())
+                             .arg(doc.liveRowCount())
+                             .arg(hasUnsavedChanges() ? tr(" — modified") : QString()));
+    m_fileLabel->setToolTip(filePath());
+}
+
+} // namespace ranker::ui

@@ -1,0 +1,169 @@
+#pragma once
+// The Review tab: walk through the pairs of a dataset file, relabel them with the keyboard, add and
+// remove pairs, find contradictions, and save without losing a byte of what was not edited.
+
+#include <QString>
+#include <QVector>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QCompleter;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QStringListModel;
+class QTableView;
+class QThread;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace ranker {
+class LabelDocument;
+}
+
+namespace ranker::ui {
+
+class PairCard;
+class PairListModel;
+class ReviewDocument;
+
+class ReviewPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReviewPanel)
+
+public:
+    /// What openFile() does with a journal of unsaved edits left by an earlier session.
+    enum class JournalPolicy { Ask, Replay, Discard };
+
+    explicit ReviewPanel(QWidget *parent = nullptr);
+    ~ReviewPanel() override;
+
+    /// Starts opening a pairs file for review on a worker thread (close the current one with
+    /// maybeSave() first); fileOpened() or openFailed() follows.
+    /// @return false, with the reason in lastMessage(), when a file is still loading.
+    bool openFile(const QString &path, int embeddingDim);
+    bool isLoading() const { return m_loadThread != nullptr; }
+    QString filePath() const;
+    /// Where "Model" looks for finished runs (WORKSPACE/runs).
+    void setRunsFolder(const QString &folder);
+    /// Scores every pair with the run's model in the background; modelScoresReady() or
+    /// message() follows. @return false when no file is open.
+    bool loadModelRun(const QString &runFolder);
+    bool hasModelScores() const;
+
+    bool hasUnsavedChanges() const;
+    /// For the window's close event: asks to save, discard or cancel when there are unsaved
+    /// changes. @return true when the panel may close.
+    bool maybeSave();
+    /// @return false with the reason in lastMessage() (the file on disk is then untouched).
+    bool save();
+    bool saveAs(const QString &path);
+    /// Writes just the pairs reviewed in this session to `path`.
+    bool exportReviewed(const QString &path);
+    void setJournalPolicy(JournalPolicy policy);
+
+    /// The document row shown, or -1.
+    int currentRow() const;
+    /// Shows document row `row`, clearing filters that hide it.
+    void goToRow(int row);
+    /// Document rows that pass the filters, in list order.
+    QVector<int> visibleRows() const;
+    ReviewDocument *document() const { return m_document; }
+    QString lastMessage() const { return m_lastMessage; }
+
+Q_SIGNALS:
+    void fileOpened(const QString &path);
+    void openFailed(const QString &reason);
+    void modifiedChanged(bool modified);
+    void modelScoresReady();
+    void consistencyChecked(int issues);
+    /// A status or error message, also shown in the panel.
+    void message(const QString &text, bool isError);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void buildUi();
+    void finishOpen(const QString &path, std::shared_ptr<LabelDocument> document, const QString &error);
+    void buildActions();
+    void onReset();
+    void onRowChanged(int row);
+    void applyFilters(int keepRow = -1);
+    bool passesFilters(int row) const;
+    void showRow(int row);
+    void refreshCurrent();
+    void updateProgress();
+    void step(int delta);
+    void labelCurrent(int sideLabel);
+    void addTag();
+    void removeTag(const QString &tag);
+    void runConsistencyChecks();
+    void addPairFromForm();
+    void removeCurrent();
+    void chooseRun();
+    void refreshRunList();
+    void setBlind(bool blind);
+    bool swapped(int row) const;
+    void toggleHelp();
+    void setMessage(const QString &text, bool isError);
+    void updateTitle();
+
+    ReviewDocument *m_document = nullptr;
+    PairListModel *m_list = nullptr;
+    JournalPolicy m_journalPolicy = JournalPolicy::Ask;
+    QString m_runsFolder;
+    QString m_lastMessage;
+    int m_current = -1;
+    bool m_blind = false;
+    bool m_deferRefresh = false;
+    quint32 m_blindSeed = 0;
+    std::vector<double> m_scoreDiffs;
+    double m_margin = 1.0;
+    QString m_modelName;
+    QThread *m_scoreThread = nullptr;
+    QThread *m_loadThread = nullptr;
+    std::shared_ptr<std::atomic_bool> m_cancelLoad;
+
+    // Widgets (objectName in parentheses in buildUi()).
+    QLabel *m_fileLabel = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QComboBox *m_labelFilter = nullptr;
+    QComboBox *m_typeFilter = nullptr;
+    QComboBox *m_tagFilter = nullptr;
+    QLineEdit *m_idFilter = nullptr;
+    QCheckBox *m_changedFilter = nullptr;
+    QComboBox *m_sortOrder = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QTableView *m_table = nullptr;
+    QLabel *m_verdictBanner = nullptr;
+    PairCard *m_left = nullptr;
+    PairCard *m_right = nullptr;
+    QLabel *m_pairInfo = nullptr;
+    QLabel *m_tagsView = nullptr;
+    QLineEdit *m_tagEdit = nullptr;
+    QStringListModel *m_tagCompletions = nullptr;
+    QCheckBox *m_blindBox = nullptr;
+    QComboBox *m_runCombo = nullptr;
+    QLabel *m_modelLabel = nullptr;
+    QTreeWidget *m_issues = nullptr;
+    QLabel *m_issuesSummary = nullptr;
+    QLineEdit *m_addA = nullptr;
+    QLineEdit *m_addB = nullptr;
+    QComboBox *m_addLabel = nullptr;
+    QLineEdit *m_addTags = nullptr;
+    QStringListModel *m_itemIds = nullptr;
+    QFrame *m_help = nullptr;
+    QLabel *m_helpText = nullptr;
+};
+
+} // namespace ranker::ui
