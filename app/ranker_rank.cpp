@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <numeric>
 
 int main(int argc, char **argv)
 {
@@ -50,32 +49,29 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "%s:%lld: skipped: %s\n", input.c_str(), static_cast<long long>(d.line), d.reason.c_str());
         if (items.items.empty())
             throw ranker::Error(input + ": no items to rank");
-        const std::vector<float> scores = ranker::scoreItems(model, items);
-        std::vector<size_t> order(scores.size());
-        std::iota(order.begin(), order.end(), size_t(0));
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
-        if (top > 0 && order.size() > top)
-            order.resize(top);
+        std::vector<ranker::RankedItem> ranked = ranker::rankItems(model, items);
+        if (top > 0 && ranked.size() > top)
+            ranked.resize(top);
         if (format == "json") {
             nlohmann::json out = nlohmann::json::array();
-            for (size_t rank = 0; rank < order.size(); ++rank) {
-                const ranker::Item &item = items.items[order[rank]];
+            for (size_t rank = 0; rank < ranked.size(); ++rank) {
+                const ranker::Item &item = items.items[ranked[rank].item];
                 out.push_back({{"rank", rank + 1}, {"id", item.id}, {"item_type", item.itemType},
-                               {"item_reference_id", item.referenceId}, {"score", scores[order[rank]]}});
+                               {"item_reference_id", item.referenceId}, {"score", ranked[rank].score}});
             }
             std::printf("%s\n", out.dump(2).c_str());
         } else if (format == "csv") {
             std::printf("rank,score,id,item_type\n");
-            for (size_t rank = 0; rank < order.size(); ++rank) {
-                const ranker::Item &item = items.items[order[rank]];
-                std::printf("%zu,%.6f,%s,%s\n", rank + 1, double(scores[order[rank]]),
+            for (size_t rank = 0; rank < ranked.size(); ++rank) {
+                const ranker::Item &item = items.items[ranked[rank].item];
+                std::printf("%zu,%.6f,%s,%s\n", rank + 1, double(ranked[rank].score),
                             nlohmann::json(item.id).dump().c_str(), nlohmann::json(item.itemType).dump().c_str());
             }
         } else {
             std::printf("%5s  %10s  %-24s  %s\n", "rank", "score", "id", "item_type");
-            for (size_t rank = 0; rank < order.size(); ++rank) {
-                const ranker::Item &item = items.items[order[rank]];
-                std::printf("%5zu  %10.4f  %-24s  %s\n", rank + 1, double(scores[order[rank]]), item.id.c_str(),
+            for (size_t rank = 0; rank < ranked.size(); ++rank) {
+                const ranker::Item &item = items.items[ranked[rank].item];
+                std::printf("%5zu  %10.4f  %-24s  %s\n", rank + 1, double(ranked[rank].score), item.id.c_str(),
                             item.itemType.c_str());
             }
         }

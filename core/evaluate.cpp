@@ -28,6 +28,17 @@ std::vector<float> scoreItems(const RankerModel &model, const Dataset &ds)
     return model.score(rows.data(), int64_t(ds.items.size()));
 }
 
+std::vector<RankedItem> rankItems(const RankerModel &model, const Dataset &ds)
+{
+    const std::vector<float> scores = scoreItems(model, ds);
+    std::vector<RankedItem> ranked(scores.size());
+    for (size_t i = 0; i < scores.size(); ++i)
+        ranked[i] = {i, scores[i]};
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const RankedItem &a, const RankedItem &b) { return a.score > b.score; });
+    return ranked;
+}
+
 namespace {
 
 void count(Breakdown &b, int label, double diff, double margin)

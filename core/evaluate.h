@@ -48,6 +48,15 @@ struct Evaluation
 /// Scores every unique item of `ds` with the model's feature layout.
 std::vector<float> scoreItems(const RankerModel &model, const Dataset &ds);
 
+struct RankedItem
+{
+    size_t item = 0; ///< index into Dataset::items
+    float score = 0;
+};
+
+/// The seed guide's "Ranking Items": every item of `ds` scored, best first (ties keep file order).
+std::vector<RankedItem> rankItems(const RankerModel &model, const Dataset &ds);
+
 /**
  * Evaluates `model` on the listed pairs of `ds` (all pairs if `pairs` is empty).
  * @param worst how many of the most wrong pairs to keep.

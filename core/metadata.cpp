@@ -116,7 +116,16 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
     m["ended"] = toString(r.end);
     m["end_message"] = r.message;
     m["kept_epoch"] = r.keptEpoch;
-    m["best_epoch"] = r.keptEpoch;
+    // The epoch with the lowest validation loss (null without a validation split); with --keep last
+    // it can differ from kept_epoch.
+    int bestEpoch = 0;
+    double lowestValLoss = kNaN;
+    for (const EpochReport &e : r.history)
+        if (std::isfinite(e.valLoss) && !(e.valLoss >= lowestValLoss)) {
+            lowestValLoss = e.valLoss;
+            bestEpoch = e.epoch;
+        }
+    m["best_epoch"] = bestEpoch > 0 ? nlohmann::json(bestEpoch) : nlohmann::json(nullptr);
     m["val_loss_history"] = nlohmann::json::array();
     for (double v : r.valLossHistory)
         m["val_loss_history"].push_back(numberOrNull(v));

@@ -102,6 +102,8 @@ private Q_SLOTS:
         QCOMPARE(m["model_name"].get<std::string>(), std::string("my_ranker"));
         QCOMPARE(m["input_dim"].get<int>(), 10);
         QCOMPARE(m["epochs_completed"].get<int>(), 4);
+        // keep best (the default with a validation split): the kept epoch is the best one.
+        QCOMPARE(m["best_epoch"].get<int>(), m["kept_epoch"].get<int>());
         QCOMPARE(m["ended"].get<std::string>(), std::string("completed"));
         QCOMPARE(m["loss_history"].size(), size_t(4));
         QVERIFY(m["feature_layout"]["metric_names"] == nlohmann::json({"clarity", "stars"}));

@@ -1,6 +1,7 @@
 #include "ui/history/evaluationworker.h"
 
 #include "core/dataset.h"
+#include "core/evaluate.h"
 #include "core/model.h"
 
 #include <QElapsedTimer>
@@ -59,20 +60,17 @@ void EvaluationWorker::rankItems(const QString &pthPath, const QString &itemsPat
         Dataset items = loadItems(itemsPath.toStdString(), options);
         if (items.items.empty())
             throw std::runtime_error(itemsPath.toStdString() + ": no items to rank");
-        const std::vector<float> scores = scoreItems(model, items);
-        std::vector<size_t> order(scores.size());
-        std::iota(order.begin(), order.end(), size_t(0));
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+        const std::vector<ranker::RankedItem> ranked = ranker::rankItems(model, items);
         auto result = std::make_shared<EvaluationResult>();
         result->kind = EvaluationResult::Kind::Ranking;
         result->pthPath = pthPath;
         result->datasetPath = itemsPath;
         result->skippedLines = qint64(items.skipped.size());
-        result->ranking.reserve(qsizetype(order.size()));
-        for (size_t i : order) {
-            const Item &item = items.items[i];
+        result->ranking.reserve(qsizetype(ranked.size()));
+        for (const ranker::RankedItem &r : ranked) {
+            const Item &item = items.items[r.item];
             result->ranking.push_back({QString::fromStdString(item.id), QString::fromStdString(item.itemType),
-                                       QString::fromStdString(item.referenceId), double(scores[i])});
+                                       QString::fromStdString(item.referenceId), double(r.score)});
         }
         result->seconds = double(timer.nsecsElapsed()) / 1e9;
         Q_EMIT finished(result);
