@@ -25,9 +25,8 @@ void ignoreFileSizeSignal()
     (void)done;
 }
 
-} // namespace
-
-void writeFileAtomically(const std::string &path, const std::string &bytes)
+/// Writes `bytes` to a new temporary file next to `path`, flushed to disk. @return its name.
+std::string writeTemporary(const std::string &path, const std::string &bytes)
 {
     ignoreFileSizeSignal();
     std::random_device entropy;
@@ -53,12 +52,66 @@ void writeFileAtomically(const std::string &path, const std::string &bytes)
         error = errno;
     if (::close(fd) != 0 && !error)
         error = errno;
-    if (!error && ::rename(tmp.c_str(), path.c_str()) != 0)
-        error = errno;
     if (error) {
         ::unlink(tmp.c_str());
         throw Error(path + ": cannot write: " + std::strerror(error));
     }
+    return tmp;
+}
+
+/// Makes the renames in `file`'s folder durable (best effort: some file systems refuse it).
+void syncFolderOf(const std::string &file)
+{
+    std::string::size_type slash = file.rfind('/');
+    std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+void writeFileAtomically(const std::string &path, const std::string &bytes)
+{
+    AtomicFileSet file;
+    file.add(path, bytes);
+    file.commit();
+}
+
+AtomicFileSet::~AtomicFileSet()
+{
+    discard();
+}
+
+void AtomicFileSet::add(const std::string &path, const std::string &bytes)
+{
+    m_staged.push_back({path, writeTemporary(path, bytes)});
+}
+
+void AtomicFileSet::commit()
+{
+    for (size_t i = 0; i < m_staged.size(); ++i) {
+        if (::rename(m_staged[i].temporary.c_str(), m_staged[i].path.c_str()) != 0) {
+            const int error = errno;
+            const std::string failed = m_staged[i].path;
+            // Those renamed are in place; the rest are removed.
+            m_staged.erase(m_staged.begin(), m_staged.begin() + std::ptrdiff_t(i));
+            discard();
+            throw Error(failed + ": cannot write: " + std::strerror(error));
+        }
+    }
+    if (!m_staged.empty())
+        syncFolderOf(m_staged.front().path);
+    m_staged.clear();
+}
+
+void AtomicFileSet::discard()
+{
+    for (const Staged &staged : m_staged)
+        ::unlink(staged.temporary.c_str());
+    m_staged.clear();
 }
 
 std::string readFile(const std::string &path)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace ranker {
 
@@ -11,6 +12,35 @@ namespace ranker {
  *        removed and an existing `path` is left untouched.
  */
 void writeFileAtomically(const std::string &path, const std::string &bytes);
+
+/**
+ * Several files written as one: each add() writes a temporary file next to its target and
+ * flushes it; commit() renames them all into place. Until commit(), nothing at the targets has
+ * changed, so a failure (disk full, folder gone) leaves a previous set of files as it was, not a
+ * mix of old and new. Temporaries not committed are removed when the set goes away.
+ */
+class AtomicFileSet
+{
+public:
+    AtomicFileSet() = default;
+    ~AtomicFileSet();
+    AtomicFileSet(const AtomicFileSet &) = delete;
+    AtomicFileSet &operator=(const AtomicFileSet &) = delete;
+
+    /// @throw Error naming `path` and the reason; the set's earlier files stay staged.
+    void add(const std::string &path, const std::string &bytes);
+    /// Renames every staged file into place. @throw Error naming the file that could not be renamed.
+    void commit();
+    /// Removes the staged temporaries (the targets are untouched).
+    void discard();
+
+private:
+    struct Staged
+    {
+        std::string path, temporary;
+    };
+    std::vector<Staged> m_staged;
+};
 
 /// Reads a whole file. @throw Error naming the file.
 std::string readFile(const std::string &path);

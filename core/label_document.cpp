@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
 #include <unordered_map>
 
@@ -329,6 +330,9 @@ void LabelDocument::open(const std::string &path, int embeddingDim, std::functio
     m_dataset = ds;
     m_lines = std::move(lines);
     m_fileSha256 = ds->sha256;
+    rememberFileState();
+    if (int64_t(m_lines.size()) != ds->lines)
+        throw Error(path + ": the file changed while it was being opened; open it again");
     m_rowsCompacted = false;
     m_pendingJournal.clear();
     m_eol = "\n";
@@ -507,6 +511,65 @@ bool rowDirty(const LabelDocument::Row &r)
 bool LabelDocument::hasUnsavedChanges() const
 {
     return std::any_of(m_rows.begin(), m_rows.end(), rowDirty);
+}
+
+std::vector<PairEdit> LabelDocument::unsavedEdits() const
+{
+    std::vector<PairEdit> edits;
+    std::map<std::pair<int32_t, int32_t>, int> seen; // pairs of the file on disk, by items
+    for (const Row &row : m_rows) {
+        int occurrence = row.line >= 0 ? seen[{row.a, row.b}]++ : -1;
+        if (!rowDirty(row) && !row.reviewed)
+            continue;
+        if (row.removed && row.line < 0)
+            continue; // added, then removed: nothing to carry
+        PairEdit edit;
+        edit.idA = m_dataset->items[size_t(row.a)].id;
+        edit.idB = m_dataset->items[size_t(row.b)].id;
+        edit.occurrence = occurrence;
+        edit.label = row.label;
+        edit.tags = row.tags;
+        edit.reviewed = row.reviewed;
+        edit.removed = row.removed;
+        edits.push_back(std::move(edit));
+    }
+    return edits;
+}
+
+std::vector<PairEdit> LabelDocument::applyEdits(const std::vector<PairEdit> &edits)
+{
+    std::unordered_map<std::string, int32_t> itemById;
+    for (size_t i = 0; i < m_dataset->items.size(); ++i)
+        itemById.emplace(m_dataset->items[i].id, int32_t(i));
+    std::map<std::tuple<int32_t, int32_t, int>, int32_t> rowByPair;
+    std::map<std::pair<int32_t, int32_t>, int> seen;
+    for (int32_t r = 0; r < rowCount(); ++r)
+        if (m_rows[size_t(r)].line >= 0) {
+            const Row &row = m_rows[size_t(r)];
+            rowByPair[{row.a, row.b, seen[{row.a, row.b}]++}] = r;
+        }
+    std::vector<PairEdit> unmatched;
+    for (const PairEdit &edit : edits) {
+        auto a = itemById.find(edit.idA), b = itemById.find(edit.idB);
+        if (a == itemById.end() || b == itemById.end()) {
+            unmatched.push_back(edit);
+            continue;
+        }
+        if (edit.occurrence < 0) {
+            addPair(a->second, b->second, edit.label, edit.tags);
+            continue;
+        }
+        auto found = rowByPair.find({a->second, b->second, edit.occurrence});
+        if (found == rowByPair.end()) {
+            unmatched.push_back(edit);
+            continue;
+        }
+        setLabel(found->second, edit.label);
+        setTags(found->second, edit.tags);
+        setReviewed(found->second, edit.reviewed);
+        setRemoved(found->second, edit.removed);
+    }
+    return unmatched;
 }
 
 void LabelDocument::setLabel(int32_t index, int label)
@@ -739,7 +802,8 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
         error = errno;
     if (::close(fd) != 0 && !error)
         error = errno;
-    if (!error && target == m_path) {
+    struct stat existing;
+    if (!error && target == m_path && ::stat(m_path.c_str(), &existing) == 0) {
         // Keep the previous version: a second name for it, made before the new file replaces it.
         std::string backup = backupPath();
         ::unlink(backup.c_str());
@@ -771,6 +835,7 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
         throw Error(target + ": saved, but cannot reopen: " + std::strerror(errno));
     ::close(m_fd);
     m_fd = newFd;
+    rememberFileState();
     std::string oldJournal = journalPath();
     if (m_journalFd >= 0)
         ::close(m_journalFd);
@@ -800,8 +865,55 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
         m_lineToRow[size_t(m_rows[r].line)] = int32_t(r);
 }
 
-void LabelDocument::save()
+namespace {
+int64_t modifiedNs(const struct stat &st)
 {
+    return int64_t(st.st_mtim.tv_sec) * 1000000000 + int64_t(st.st_mtim.tv_nsec);
+}
+} // namespace
+
+void LabelDocument::rememberFileState()
+{
+    struct stat st;
+    if (::fstat(m_fd, &st) != 0)
+        return;
+    m_fileDevice = uint64_t(st.st_dev);
+    m_fileInode = uint64_t(st.st_ino);
+    m_fileSize = uint64_t(st.st_size);
+    m_fileModifiedNs = modifiedNs(st);
+}
+
+LabelDocument::DiskState LabelDocument::diskState() const
+{
+    if (m_fd < 0)
+        return DiskState::Unchanged;
+    struct stat own;
+    if (::fstat(m_fd, &own) != 0 || uint64_t(own.st_size) != m_fileSize || modifiedNs(own) != m_fileModifiedNs)
+        return DiskState::ModifiedInPlace;
+    struct stat atPath;
+    if (::stat(m_path.c_str(), &atPath) != 0)
+        return DiskState::Removed;
+    if (uint64_t(atPath.st_dev) != m_fileDevice || uint64_t(atPath.st_ino) != m_fileInode)
+        return DiskState::Replaced;
+    return DiskState::Unchanged;
+}
+
+void LabelDocument::requireReadableBase() const
+{
+    if (diskState() == DiskState::ModifiedInPlace)
+        throw FileChangedOnDisk(m_path + ": another program rewrote the file in place while it was open here, so the "
+                                         "lines around your edits can no longer be read; nothing was written. Reload "
+                                         "the file to review the new version",
+                                false);
+}
+
+void LabelDocument::save(bool overwriteChangedFile)
+{
+    requireReadableBase();
+    if (!overwriteChangedFile && diskState() == DiskState::Replaced)
+        throw FileChangedOnDisk(m_path + ": another program changed the file since it was opened here; saving "
+                                         "would overwrite its version, so nothing was written",
+                                true);
     writeTo(m_path, true);
 }
 
@@ -811,11 +923,13 @@ void LabelDocument::saveAs(const std::string &path)
         save();
         return;
     }
+    requireReadableBase();
     writeTo(path, true);
 }
 
 void LabelDocument::exportRows(const std::string &path, const std::vector<int32_t> &rows) const
 {
+    requireReadableBase();
     std::string out;
     for (int32_t r : rows) {
         if (r < 0 || r >= rowCount() || m_rows[size_t(r)].removed)

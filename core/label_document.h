@@ -2,6 +2,7 @@
 // Labelling review document (issue 5): a JSONL file of pairs being relabelled, kept byte for byte.
 
 #include "core/dataset.h"
+#include "core/error.h"
 
 #include <cstdint>
 #include <functional>
@@ -60,6 +61,27 @@ struct ConsistencyReport
     int64_t cycles = 0;
     int64_t reusedIds = 0;
     bool cyclesCapped = false; ///< more cycles exist than are listed
+};
+
+/// Saving would overwrite (or could not read) a file that another program changed on disk.
+class FileChangedOnDisk : public Error
+{
+public:
+    FileChangedOnDisk(const std::string &message, bool canOverwrite) : Error(message), canOverwrite(canOverwrite) {}
+    /// True when the document's own version is intact, so save(true) can still write it.
+    bool canOverwrite;
+};
+
+/// One pair's unsaved edits, by its items' ids, to carry over to another version of the file.
+struct PairEdit
+{
+    std::string idA, idB;
+    /// Which of the file's pairs of these two ids, in file order; -1 for a pair added here.
+    int occurrence = 0;
+    int label = 0;
+    std::vector<std::string> tags;
+    bool reviewed = false;
+    bool removed = false;
 };
 
 /**
@@ -141,13 +163,36 @@ public:
     /// True when the file on disk differs from the document.
     bool hasUnsavedChanges() const;
 
+    /// What another program did to the file since the document read (or last saved) it.
+    enum class DiskState {
+        Unchanged,
+        Replaced,        ///< another file now has its name; the document's version is intact
+        Removed,         ///< gone from disk; the document's version is intact
+        ModifiedInPlace, ///< rewritten in place: the document can no longer read its own version
+    };
+    DiskState diskState() const;
+
+    /// The edits not yet saved (and the pairs reviewed), by item ids: what reopening would lose.
+    std::vector<PairEdit> unsavedEdits() const;
+    /**
+     * Applies edits made to another version of this file (see unsavedEdits()): each finds its
+     * pair by the items' ids and occurrence; an added pair is added again when both items are
+     * in this version. Each applied edit is journalled like any other.
+     * @return the edits that found no pair here.
+     */
+    std::vector<PairEdit> applyEdits(const std::vector<PairEdit> &edits);
+
     /**
      * Writes the document to its file through a temporary file renamed into place, the previous
      * version kept as `PATH.bak`. Removes the journal. Removed rows are dropped for good
      * (rowsCompacted() then says so: row indices changed).
-     * @throw Error naming the file and the reason (disk full, …); the file is then untouched.
+     * @param overwriteChangedFile write even when another program replaced the file since it
+     *        was read (its version is then the one kept as `PATH.bak`).
+     * @throw FileChangedOnDisk when the file changed on disk (see diskState()) and
+     *        `overwriteChangedFile` is false, or when it was modified in place;
+     *        Error naming the file and the reason (disk full, …). The file is then untouched.
      */
-    void save();
+    void save(bool overwriteChangedFile = false);
     /// Saves to `path` and makes it the document's file. @throw Error as save().
     void saveAs(const std::string &path);
     /// Writes just `rows` (their current text) to `path`, atomically. @throw Error.
@@ -186,6 +231,9 @@ private:
     void journal(const std::string &record);
     void applyRecord(const std::string &record);
     void writeTo(const std::string &target, bool adopt);
+    void rememberFileState();
+    /// @throw FileChangedOnDisk when the document's own version can no longer be read.
+    void requireReadableBase() const;
 
     std::string m_path;
     std::shared_ptr<Dataset> m_dataset;
@@ -195,6 +243,9 @@ private:
     std::string m_fileSha256;
     std::string m_eol = "\n";
     int m_fd = -1; ///< the file, open for reading lines on demand
+    /// The file as read: device, inode, size and modification time (ns).
+    uint64_t m_fileDevice = 0, m_fileInode = 0, m_fileSize = 0;
+    int64_t m_fileModifiedNs = 0;
     bool m_rowsCompacted = false;
     bool m_replaying = false;
     int m_journalFd = -1;

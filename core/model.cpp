@@ -266,6 +266,11 @@ void setThreadCount(int threads)
 
 void saveCheckpoint(const std::string &path, const Checkpoint &checkpoint)
 {
+    writeFileAtomically(path, checkpointBytes(checkpoint));
+}
+
+std::string checkpointBytes(const Checkpoint &checkpoint)
+{
     const ModelWeights &w = checkpoint.weights;
     const int64_t f = w.layout.featureDim();
     const int64_t h = w.hiddenDim;
@@ -326,7 +331,7 @@ void saveCheckpoint(const std::string &path, const Checkpoint &checkpoint)
     }
 
     std::vector<char> bytes = torch::pickle_save(c10::IValue(root));
-    writeFileAtomically(path, std::string(bytes.begin(), bytes.end()));
+    return std::string(bytes.begin(), bytes.end());
 }
 
 Checkpoint loadCheckpoint(const std::string &path)

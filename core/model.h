@@ -92,6 +92,8 @@ private:
  * @throw Error naming the file on any write failure; an existing file is then left as it was.
  */
 void saveCheckpoint(const std::string &path, const Checkpoint &checkpoint);
+/// The bytes saveCheckpoint writes (a pickled dict), for writers that stage several files.
+std::string checkpointBytes(const Checkpoint &checkpoint);
 
 /**
  * Reads a checkpoint written by saveCheckpoint (or by PyTorch with the same keys).

@@ -74,7 +74,12 @@ void addTower(onnx::GraphProto &graph, const std::string &input, const std::stri
 
 } // namespace
 
-void writeOnnx(const std::string &path, const ModelWeights &w, const std::map<std::string, std::string> &metadata)
+void writeOnnx(const std::string &path, const ModelWeights &weights, const std::map<std::string, std::string> &metadata)
+{
+    writeFileAtomically(path, onnxBytes(path, weights, metadata));
+}
+
+std::string onnxBytes(const std::string &path, const ModelWeights &w, const std::map<std::string, std::string> &metadata)
 {
     const int64_t f = w.layout.featureDim();
     const int64_t h = w.hiddenDim;
@@ -137,7 +142,7 @@ void writeOnnx(const std::string &path, const ModelWeights &w, const std::map<st
     std::string bytes;
     if (!model.SerializeToString(&bytes))
         throw Error(path + ": cannot serialise the ONNX model");
-    writeFileAtomically(path, bytes);
+    return bytes;
 }
 
 std::string checkOnnxFile(const std::string &path)

@@ -15,6 +15,9 @@ struct ModelWeights;
  * @throw Error naming the file on a checker failure or a write failure.
  */
 void writeOnnx(const std::string &path, const ModelWeights &weights, const std::map<std::string, std::string> &metadata);
+/// The bytes writeOnnx writes. @throw Error naming `path` on a checker failure.
+std::string onnxBytes(const std::string &path, const ModelWeights &weights,
+                      const std::map<std::string, std::string> &metadata);
 
 /// Runs onnx::checker on a file. @return an empty string if it passes, else the checker's reason.
 std::string checkOnnxFile(const std::string &path);

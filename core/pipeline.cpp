@@ -72,36 +72,54 @@ PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, Pi
         resume = loadCheckpoint(request.resumePath);
 
     observer.onStage("training");
-    PipelineResult out;
-    out.train = train(ds, request.train, observer, request.resumePath.empty() ? nullptr : &resume);
+    TrainResult trained = train(ds, request.train, observer, request.resumePath.empty() ? nullptr : &resume);
 
     observer.onStage("exporting");
-    const RunFiles files = RunFiles::forName(request.train.name);
-    out.runDir = request.outputDir;
-    out.pthPath = (fs::path(request.outputDir) / files.pth).string();
-    out.onnxPath = (fs::path(request.outputDir) / files.onnx).string();
-    out.metadataPath = (fs::path(request.outputDir) / files.metadata).string();
-
-    saveCheckpoint(out.pthPath, out.train.checkpoint);
-    const std::string createdAt = isoTimestampUtc();
-    writeOnnx(out.onnxPath, out.train.checkpoint.weights,
-              {{"model_name", request.train.name},
-               {"producer_version", RANKER_VERSION},
-               {"created_at", createdAt},
-               {"margin", std::to_string(request.train.margin)}});
-
-    out.metadata = buildMetadata(ds, request.load, request.train, out.train, files, createdAt);
+    auto result = std::make_shared<PipelineResult>();
+    result->train = std::move(trained);
+    result->createdAt = isoTimestampUtc();
+    result->metadata = buildMetadata(ds, request.load, request.train, result->train,
+                                     RunFiles::forName(request.train.name), result->createdAt);
     if (!request.resumePath.empty())
-        out.metadata["resumed_from"] = request.resumePath;
+        result->metadata["resumed_from"] = request.resumePath;
     // The evaluation of the kept model: on the validation split, or on the training pairs without one.
-    RankerModel model(out.train.checkpoint.weights);
-    const bool onValidation = !out.train.valPairIndices.empty();
-    Evaluation evaluation = evaluate(model, ds, onValidation ? out.train.valPairIndices : out.train.trainPairIndices,
-                                     request.train.margin);
-    out.metadata["evaluation"] = toJson(evaluation, ds);
-    out.metadata["evaluation"]["split"] = onValidation ? "validation" : "train";
-    writeFileAtomically(out.metadataPath, out.metadata.dump(2) + "\n");
-    return out;
+    RankerModel model(result->train.checkpoint.weights);
+    const bool onValidation = !result->train.valPairIndices.empty();
+    Evaluation evaluation = evaluate(
+        model, ds, onValidation ? result->train.valPairIndices : result->train.trainPairIndices, request.train.margin);
+    result->metadata["evaluation"] = toJson(evaluation, ds);
+    result->metadata["evaluation"]["split"] = onValidation ? "validation" : "train";
+    try {
+        writeRunFiles(*result, request.outputDir);
+    } catch (const Error &e) {
+        throw ExportFailed(std::string(e.what()) + "; training finished, but nothing was written", result);
+    }
+    return std::move(*result);
+}
+
+void writeRunFiles(PipelineResult &result, const std::string &dir)
+{
+    ensureWritableFolder(dir);
+    const std::string name = result.metadata.value("model_name", std::string("pairwise_ranker"));
+    const RunFiles files = RunFiles::forName(name);
+    const std::string pth = (fs::path(dir) / files.pth).string();
+    const std::string onnx = (fs::path(dir) / files.onnx).string();
+    const std::string metadata = (fs::path(dir) / files.metadata).string();
+    const double margin = result.metadata.value("margin", 1.0);
+
+    AtomicFileSet set;
+    set.add(pth, checkpointBytes(result.train.checkpoint));
+    set.add(onnx, onnxBytes(onnx, result.train.checkpoint.weights,
+                            {{"model_name", name},
+                             {"producer_version", RANKER_VERSION},
+                             {"created_at", result.createdAt},
+                             {"margin", std::to_string(margin)}}));
+    set.add(metadata, result.metadata.dump(2) + "\n");
+    set.commit();
+    result.runDir = dir;
+    result.pthPath = pth;
+    result.onnxPath = onnx;
+    result.metadataPath = metadata;
 }
 
 } // namespace ranker

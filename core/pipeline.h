@@ -3,8 +3,11 @@
 #include "core/dataset.h"
 #include "core/trainer.h"
 
+#include "core/error.h"
+
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 
 namespace ranker {
@@ -33,18 +36,44 @@ struct PipelineResult
     std::string runDir;
     std::string pthPath, onnxPath, metadataPath;
     nlohmann::json metadata;
+    std::string createdAt; ///< also written into the ONNX graph's metadata
+};
+
+/**
+ * Training finished, but the run's files could not be written (disk full, folder removed, …).
+ * Nothing was written; the trained run is kept in `result` so that writeRunFiles() can put it
+ * somewhere else.
+ */
+class ExportFailed : public Error
+{
+public:
+    ExportFailed(const std::string &message, std::shared_ptr<PipelineResult> trained)
+        : Error(message), result(std::move(trained))
+    {
+    }
+    std::shared_ptr<PipelineResult> result;
 };
 
 /**
  * Load → train → export → metadata: the one pipeline that ranker-train and the studio share.
  * A cancelled or diverged run is still exported (with what finished) and says so in its metadata.
+ * The three files are written together: all of them or none (a previous run's files in the same
+ * folder stay as they were when the export fails).
  * @throw Error for bad input, bad settings or an output folder that cannot be written (checked
- *        before training starts); Cancelled when stopped while loading.
+ *        before training starts); Cancelled when stopped while loading; ExportFailed, holding
+ *        the trained run, when training finished but its files could not be written.
  */
 PipelineResult runPipeline(const PipelineRequest &request, PipelineObserver &observer);
 
 /// The same, on a dataset already loaded (the studio's). `request.input` is not read again.
 PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, PipelineObserver &observer);
+
+/**
+ * Writes a trained run's `.pth`, `.onnx` and metadata into `dir` (created if missing), all three
+ * or none, and points `result`'s paths there.
+ * @throw Error naming the file and the reason; files already in `dir` are then untouched.
+ */
+void writeRunFiles(PipelineResult &result, const std::string &dir);
 
 /// A new, unique run folder name under WORKSPACE/runs: YYYYMMDD-HHMMSS-NAME (local time).
 std::string newRunFolder(const std::string &workspace, const std::string &name);
