@@ -131,4 +131,29 @@ std::string readFile(const std::string &path)
     return out;
 }
 
+namespace {
+FileIdentity identityFrom(const struct stat &st)
+{
+    FileIdentity id;
+    id.exists = true;
+    id.device = uint64_t(st.st_dev);
+    id.inode = uint64_t(st.st_ino);
+    id.size = uint64_t(st.st_size);
+    id.modifiedNs = int64_t(st.st_mtim.tv_sec) * 1000000000 + int64_t(st.st_mtim.tv_nsec);
+    return id;
+}
+} // namespace
+
+FileIdentity fileIdentityOf(int fd)
+{
+    struct stat st;
+    return ::fstat(fd, &st) == 0 ? identityFrom(st) : FileIdentity{};
+}
+
+FileIdentity fileIdentityAt(const std::string &path)
+{
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 ? identityFrom(st) : FileIdentity{};
+}
+
 } // namespace ranker

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -44,5 +45,27 @@ private:
 
 /// Reads a whole file. @throw Error naming the file.
 std::string readFile(const std::string &path);
+
+/// Which file, and which version of it: to tell later whether another program changed it.
+struct FileIdentity
+{
+    bool exists = false;
+    uint64_t device = 0, inode = 0, size = 0;
+    int64_t modifiedNs = 0;
+
+    bool sameFile(const FileIdentity &other) const
+    {
+        return exists && other.exists && device == other.device && inode == other.inode;
+    }
+    bool sameVersion(const FileIdentity &other) const
+    {
+        return sameFile(other) && size == other.size && modifiedNs == other.modifiedNs;
+    }
+};
+
+/// The identity of an open file descriptor (exists is false when fstat fails).
+FileIdentity fileIdentityOf(int fd);
+/// The identity of what is at `path` now (exists is false when nothing is).
+FileIdentity fileIdentityAt(const std::string &path);
 
 } // namespace ranker

@@ -70,6 +70,14 @@ std::map<std::string, int64_t> Dataset::itemTypeCounts() const
     return counts;
 }
 
+FileOnDisk checkFileOnDisk(const Dataset &ds)
+{
+    const FileIdentity now = fileIdentityAt(ds.path);
+    if (!now.exists)
+        return FileOnDisk::Removed;
+    return now.sameVersion(ds.file) ? FileOnDisk::Same : FileOnDisk::Changed;
+}
+
 std::map<std::string, int64_t> Dataset::skippedByKind() const
 {
     std::map<std::string, int64_t> counts;

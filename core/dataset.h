@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/atomic_file.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,8 +37,8 @@ struct Pair
 {
     int32_t a = 0; ///< index into Dataset::items
     int32_t b = 0;
-    int8_t label = 0;                   ///< 1, 0 or -1
-    std::vector<int> reasonTags;        ///< indices into Dataset::reasonTagNames
+    int8_t label = 0;            ///< 1, 0 or -1
+    std::vector<int> reasonTags; ///< indices into Dataset::reasonTagNames
     double similarity = 0;
     bool hasSimilarity = false;
     int64_t line = 0; ///< 1-based line number in the file
@@ -60,14 +62,15 @@ struct Dataset
 {
     std::string path;
     std::string sha256;
+    FileIdentity file; ///< the file as it was read (see checkFileOnDisk())
     uint64_t fileBytes = 0;
-    int64_t lines = 0;      ///< all lines, blank ones included
+    int64_t lines = 0; ///< all lines, blank ones included
     int64_t blankLines = 0;
-    int embeddingDim = 0;   ///< D every embedding was checked against
+    int embeddingDim = 0; ///< D every embedding was checked against
 
-    std::vector<Item> items;       ///< unique items, in order of first appearance
-    std::vector<float> embeddings; ///< items.size() × embeddingDim, zeros where an item has none
-    std::vector<Pair> pairs;       ///< valid pairs, in file order
+    std::vector<Item> items;                 ///< unique items, in order of first appearance
+    std::vector<float> embeddings;           ///< items.size() × embeddingDim, zeros where an item has none
+    std::vector<Pair> pairs;                 ///< valid pairs, in file order
     std::vector<std::string> metricNames;    ///< union of metric names, sorted
     std::vector<std::string> reasonTagNames; ///< every reason tag, sorted
 
@@ -86,6 +89,10 @@ struct Dataset
     /// Share of unique items that carry each metric, by metric name.
     std::vector<double> metricCoverage() const;
 };
+
+/// What became of a dataset's file since it was read.
+enum class FileOnDisk { Same, Changed, Removed };
+FileOnDisk checkFileOnDisk(const Dataset &ds);
 
 /**
  * Reads a JSONL dataset.

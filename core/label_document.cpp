@@ -330,8 +330,8 @@ void LabelDocument::open(const std::string &path, int embeddingDim, std::functio
     m_dataset = ds;
     m_lines = std::move(lines);
     m_fileSha256 = ds->sha256;
-    rememberFileState();
-    if (int64_t(m_lines.size()) != ds->lines)
+    m_file = fileIdentityOf(m_fd);
+    if (!m_file.sameVersion(ds->file) || int64_t(m_lines.size()) != ds->lines)
         throw Error(path + ": the file changed while it was being opened; open it again");
     m_rowsCompacted = false;
     m_pendingJournal.clear();
@@ -835,7 +835,7 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
         throw Error(target + ": saved, but cannot reopen: " + std::strerror(errno));
     ::close(m_fd);
     m_fd = newFd;
-    rememberFileState();
+    m_file = fileIdentityOf(m_fd);
     std::string oldJournal = journalPath();
     if (m_journalFd >= 0)
         ::close(m_journalFd);
@@ -865,37 +865,16 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
         m_lineToRow[size_t(m_rows[r].line)] = int32_t(r);
 }
 
-namespace {
-int64_t modifiedNs(const struct stat &st)
-{
-    return int64_t(st.st_mtim.tv_sec) * 1000000000 + int64_t(st.st_mtim.tv_nsec);
-}
-} // namespace
-
-void LabelDocument::rememberFileState()
-{
-    struct stat st;
-    if (::fstat(m_fd, &st) != 0)
-        return;
-    m_fileDevice = uint64_t(st.st_dev);
-    m_fileInode = uint64_t(st.st_ino);
-    m_fileSize = uint64_t(st.st_size);
-    m_fileModifiedNs = modifiedNs(st);
-}
-
 LabelDocument::DiskState LabelDocument::diskState() const
 {
     if (m_fd < 0)
         return DiskState::Unchanged;
-    struct stat own;
-    if (::fstat(m_fd, &own) != 0 || uint64_t(own.st_size) != m_fileSize || modifiedNs(own) != m_fileModifiedNs)
+    if (!fileIdentityOf(m_fd).sameVersion(m_file))
         return DiskState::ModifiedInPlace;
-    struct stat atPath;
-    if (::stat(m_path.c_str(), &atPath) != 0)
+    const FileIdentity atPath = fileIdentityAt(m_path);
+    if (!atPath.exists)
         return DiskState::Removed;
-    if (uint64_t(atPath.st_dev) != m_fileDevice || uint64_t(atPath.st_ino) != m_fileInode)
-        return DiskState::Replaced;
-    return DiskState::Unchanged;
+    return atPath.sameFile(m_file) ? DiskState::Unchanged : DiskState::Replaced;
 }
 
 void LabelDocument::requireReadableBase() const

@@ -231,7 +231,6 @@ private:
     void journal(const std::string &record);
     void applyRecord(const std::string &record);
     void writeTo(const std::string &target, bool adopt);
-    void rememberFileState();
     /// @throw FileChangedOnDisk when the document's own version can no longer be read.
     void requireReadableBase() const;
 
@@ -242,10 +241,8 @@ private:
     std::vector<Row> m_rows;
     std::string m_fileSha256;
     std::string m_eol = "\n";
-    int m_fd = -1; ///< the file, open for reading lines on demand
-    /// The file as read: device, inode, size and modification time (ns).
-    uint64_t m_fileDevice = 0, m_fileInode = 0, m_fileSize = 0;
-    int64_t m_fileModifiedNs = 0;
+    int m_fd = -1;       ///< the file, open for reading lines on demand
+    FileIdentity m_file; ///< the file as read or last saved
     bool m_rowsCompacted = false;
     bool m_replaying = false;
     int m_journalFd = -1;

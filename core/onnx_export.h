@@ -14,7 +14,8 @@ struct ModelWeights;
  * written (temporary file, then rename).
  * @throw Error naming the file on a checker failure or a write failure.
  */
-void writeOnnx(const std::string &path, const ModelWeights &weights, const std::map<std::string, std::string> &metadata);
+void writeOnnx(const std::string &path, const ModelWeights &weights,
+               const std::map<std::string, std::string> &metadata);
 /// The bytes writeOnnx writes. @throw Error naming `path` on a checker failure.
 std::string onnxBytes(const std::string &path, const ModelWeights &weights,
                       const std::map<std::string, std::string> &metadata);

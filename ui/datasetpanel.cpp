@@ -132,6 +132,25 @@ DatasetPanel::DatasetPanel(QWidget *parent) : QWidget(parent)
     m_errorBanner->hide();
     layout->addWidget(m_errorBanner);
 
+    // The file on disk is no longer what is shown: changed or removed by another program.
+    m_fileNotice = new QFrame(this);
+    m_fileNotice->setObjectName(QStringLiteral("fileNoticeBanner"));
+    m_fileNotice->setStyleSheet(
+        QStringLiteral("#fileNoticeBanner { background: #fff4ce; border: 1px solid #e0b400; border-radius: 4px; }"));
+    auto *noticeLayout = new QHBoxLayout(m_fileNotice);
+    noticeLayout->setContentsMargins(8, 4, 8, 4);
+    m_fileNoticeText = new QLabel(m_fileNotice);
+    m_fileNoticeText->setObjectName(QStringLiteral("fileNoticeText"));
+    m_fileNoticeText->setWordWrap(true);
+    m_reloadFile = new QPushButton(tr("Reload"), m_fileNotice);
+    m_reloadFile->setObjectName(QStringLiteral("reloadDatasetButton"));
+    m_reloadFile->setToolTip(tr("Read the file again as it is on disk now"));
+    connect(m_reloadFile, &QPushButton::clicked, this, &DatasetPanel::reloadRequested);
+    noticeLayout->addWidget(m_fileNoticeText, 1);
+    noticeLayout->addWidget(m_reloadFile);
+    m_fileNotice->hide();
+    layout->addWidget(m_fileNotice);
+
     m_pages = new QStackedWidget(this);
     m_pages->addWidget(createEmptyPage());
     m_pages->addWidget(createDataPage());
@@ -552,6 +571,18 @@ void DatasetPanel::setLoadProgress(qint64 done, qint64 total)
 void DatasetPanel::hideLoading()
 {
     m_loadBar->hide();
+}
+
+void DatasetPanel::showFileNotice(const QString &text, bool offerReload)
+{
+    m_fileNoticeText->setText(text);
+    m_reloadFile->setVisible(offerReload);
+    m_fileNotice->setVisible(!text.isEmpty());
+}
+
+QString DatasetPanel::fileNotice() const
+{
+    return m_fileNotice->isVisible() ? m_fileNoticeText->text() : QString();
 }
 
 void DatasetPanel::showLoadFailed(const QString &path, const QString &message, const QStringList &diagnostics)

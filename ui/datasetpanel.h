@@ -42,6 +42,11 @@ public:
     /// Shows why `path` could not be used; the dataset shown stays as it is.
     void showLoadFailed(const QString &path, const QString &message, const QStringList &diagnostics);
 
+    /// A note about the dataset's file on disk (changed, removed) above the figures; `offerReload`
+    /// adds a Reload button (reloadRequested()). An empty text hides it.
+    void showFileNotice(const QString &text, bool offerReload);
+    QString fileNotice() const;
+
     /// Shows the raw text of `line` of the current file (read off the GUI thread).
     void showLine(qint64 line);
 
@@ -54,6 +59,8 @@ Q_SIGNALS:
     void cancelLoadRequested();
     /// The user wants to name an embeddings file for items that only carry an embedding_id.
     void embeddingsFileRequested();
+    /// Read the dataset's file again (it changed on disk).
+    void reloadRequested();
 
 private:
     QWidget *createEmptyPage();
@@ -73,6 +80,9 @@ private:
     QFrame *m_errorBanner = nullptr;
     QLabel *m_errorLabel = nullptr;
     QListWidget *m_errorDiagnostics = nullptr;
+    QFrame *m_fileNotice = nullptr;
+    QLabel *m_fileNoticeText = nullptr;
+    QPushButton *m_reloadFile = nullptr;
 
     QLabel *m_title = nullptr;
     QLabel *m_embeddingsFile = nullptr;

@@ -13,13 +13,14 @@
 
 namespace ranker::ui {
 
-LossChart::LossChart(QWidget *parent) : QChartView(parent)
+// The chart goes to QChartView's constructor: QChartView(parent) makes a chart of its own, which
+// setChart() would release without deleting.
+LossChart::LossChart(QWidget *parent) : QChartView(new QChart, parent)
 {
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->legend()->setAlignment(Qt::AlignBottom);
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(400, 260);
 

@@ -1,11 +1,12 @@
 #include "ui/mainwindow.h"
 
 #include "core/dataset.h"
+#include "core/metadata.h"
 #include "core/model.h"
 #include "core/version.h"
 #include "ui/datasetpanel.h"
-#include "core/metadata.h"
 #include "ui/history/runhistorypanel.h"
+#include "ui/review/reviewdocument.h"
 #include "ui/review/reviewpanel.h"
 #include "ui/settings.h"
 #include "ui/trainingworker.h"
@@ -21,6 +22,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -56,7 +58,6 @@ QIcon appIcon()
         icon.addFile(QStringLiteral(":/icons/ranker-studio-%1.png").arg(size), QSize(size, size));
     return icon;
 }
-
 
 } // namespace
 
@@ -134,6 +135,19 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_datasetPanel, &DatasetPanel::openSampleRequested, this, &MainWindow::openSample);
     connect(m_datasetPanel, &DatasetPanel::cancelLoadRequested, m_loader, &DatasetLoader::cancel);
     connect(m_datasetPanel, &DatasetPanel::embeddingsFileRequested, this, &MainWindow::chooseEmbeddingsFile);
+    connect(m_datasetPanel, &DatasetPanel::reloadRequested, this, &MainWindow::reloadDataset);
+    // Another program may change or remove the open dataset's file: say so, and offer to read it again.
+    m_datasetWatcher = new QFileSystemWatcher(this);
+    m_datasetCheck = new QTimer(this);
+    m_datasetCheck->setSingleShot(true);
+    m_datasetCheck->setInterval(300);
+    connect(m_datasetWatcher, &QFileSystemWatcher::fileChanged, m_datasetCheck, qOverload<>(&QTimer::start));
+    connect(m_datasetCheck, &QTimer::timeout, this, &MainWindow::checkDatasetOnDisk);
+    // Labels saved in the Review place are what the next run should train on.
+    connect(m_reviewPanel->document(), &ReviewDocument::saved, this, [this](const QString &path) {
+        if (m_dataset && QFileInfo(path) == QFileInfo(QString::fromStdString(m_dataset->path)))
+            reloadDataset();
+    });
     connect(m_trainPanel, &TrainPanel::reloadRequested, this, [this](int dim) {
         if (m_dataset)
             openDataset(QString::fromStdString(m_dataset->path), dim, m_embeddingsPath);
@@ -145,7 +159,26 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_trainPanel, &TrainPanel::trainingStarted, this, syncTrainActions);
     connect(m_trainPanel->controller(), &TrainingController::finished, this, syncTrainActions);
     connect(m_trainPanel->controller(), &TrainingController::failed, this, syncTrainActions);
+    connect(m_trainPanel->controller(), &TrainingController::exportFailed, this, syncTrainActions);
     connect(m_trainPanel, &TrainPanel::runFinished, this, &MainWindow::refreshHistory);
+    // A window closed during training closes once the stopped run's files are written.
+    connect(m_trainPanel, &TrainPanel::runFinished, this, [this] {
+        if (std::exchange(m_closeAfterRun, false))
+            close();
+    });
+    connect(m_trainPanel, &TrainPanel::runFailed, this, [this](const QString &message) {
+        if (!std::exchange(m_closeAfterRun, false))
+            return;
+        if (!m_trainPanel->hasUnsavedRun()) {
+            close();
+            return;
+        }
+        setPlace(TrainPlace);
+        QMessageBox::warning(this, tr("Run not saved"),
+                             tr("The stopped run could not be saved:\n%1\n\nThe studio stays open: use Save Run To… "
+                                "to write it somewhere else, or quit again to leave without it.")
+                                 .arg(message));
+    });
     connect(m_places, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == HistoryPlace)
             refreshHistory();
@@ -354,6 +387,7 @@ void MainWindow::onLoaded(const DatasetPtr &dataset, qint64 milliseconds)
             .arg(QLocale().toString(qint64(dataset->pairs.size())), QLocale().toString(qint64(dataset->items.size())))
             .arg(dataset->embeddingDim));
     m_reviewDim = dataset->embeddingDim;
+    checkDatasetOnDisk();
     if (m_places->currentIndex() == int(ReviewPlace))
         syncReviewPanel();
     m_trainAction->setEnabled(!m_trainPanel->isTraining());
@@ -392,6 +426,42 @@ void MainWindow::syncReviewPanel()
     if (m_reviewPanel->hasUnsavedChanges() && !m_reviewPanel->maybeSave())
         return;
     m_reviewPanel->openFile(path, m_reviewDim);
+}
+
+void MainWindow::reloadDataset()
+{
+    if (m_dataset)
+        m_loader->load(QString::fromStdString(m_dataset->path), m_dataset->embeddingDim, m_embeddingsPath);
+}
+
+void MainWindow::checkDatasetOnDisk()
+{
+    if (!m_dataset)
+        return;
+    const QString path = QString::fromStdString(m_dataset->path);
+    // A file replaced by a rename is no longer watched: watch whatever has the name now.
+    if (!m_datasetWatcher->files().isEmpty())
+        m_datasetWatcher->removePaths(m_datasetWatcher->files());
+    if (QFileInfo::exists(path))
+        m_datasetWatcher->addPath(path);
+    const QString name = QFileInfo(path).fileName().toHtmlEscaped();
+    switch (checkFileOnDisk(*m_dataset)) {
+    case FileOnDisk::Same:
+        m_datasetPanel->showFileNotice(QString(), false);
+        break;
+    case FileOnDisk::Removed:
+        m_datasetPanel->showFileNotice(tr("<b>%1 is no longer on disk.</b> It was read in full before it went: what "
+                                          "is shown stays loaded, and training uses it.")
+                                           .arg(name),
+                                       false);
+        break;
+    case FileOnDisk::Changed:
+        m_datasetPanel->showFileNotice(tr("<b>%1 changed on disk since it was read.</b> What is shown, and what "
+                                          "training uses, is the version read before; reload to use the new one.")
+                                           .arg(name),
+                                       true);
+        break;
+    }
 }
 
 void MainWindow::setPlace(Place place)
@@ -462,9 +532,45 @@ void MainWindow::closeEvent(QCloseEvent *event)
         event->ignore();
         return;
     }
-    // A run in progress is stopped and kept as cancelled (the controller waits for its export).
-    if (m_trainPanel->isTraining())
+    // A run in progress is stopped and kept as cancelled; the window closes when its files are written.
+    if (m_trainPanel->isTraining()) {
+        event->ignore();
+        if (m_closeAfterRun)
+            return;
+        QMessageBox box(QMessageBox::Question, tr("Training in progress"), tr("A model is training. Stop it and quit?"),
+                        QMessageBox::Cancel, this);
+        box.setInformativeText(tr("The epochs finished so far are kept: the run is saved as cancelled in %1.")
+                                   .arg(QDir::toNativeSeparators(m_settings->runsFolder())));
+        QPushButton *stop = box.addButton(tr("Stop and Quit"), QMessageBox::AcceptRole);
+        stop->setObjectName(QStringLiteral("stopAndQuitButton"));
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        if (box.clickedButton() != stop)
+            return;
+        if (!m_trainPanel->isTraining()) { // it ended while the question was open
+            QTimer::singleShot(0, this, &QWidget::close);
+            return;
+        }
+        m_closeAfterRun = true;
         m_trainPanel->stopTraining();
+        statusBar()->showMessage(tr("Stopping the run and saving it before quitting…"));
+        return;
+    }
+    if (m_trainPanel->hasUnsavedRun()) {
+        QMessageBox box(QMessageBox::Warning, tr("Run not saved"),
+                        tr("A trained model could not be written and is only in memory. Quit without it?"),
+                        QMessageBox::Cancel, this);
+        QPushButton *discard = box.addButton(tr("Quit Without It"), QMessageBox::DestructiveRole);
+        discard->setObjectName(QStringLiteral("discardUnsavedRunButton"));
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        if (box.clickedButton() != discard) {
+            setPlace(TrainPlace);
+            event->ignore();
+            return;
+        }
+        m_trainPanel->discardUnsavedRun();
+    }
     m_loader->cancel();
     m_settings->windowGeometry = saveGeometry();
     m_settings->windowState = saveState();

@@ -5,6 +5,8 @@
 #include <QMainWindow>
 
 class QAction;
+class QFileSystemWatcher;
+class QTimer;
 class QLabel;
 class QMenu;
 class QTabWidget;
@@ -68,6 +70,10 @@ private:
     void refreshHistory();
     void applyRunConfig(const QString &configJson);
     void syncReviewPanel();
+    /// Reads the open dataset's file again, staying in the current place.
+    void reloadDataset();
+    /// Tells in the Dataset place whether the open dataset's file still is what was read.
+    void checkDatasetOnDisk();
 
     Settings *m_settings = nullptr;
     DatasetLoader *m_loader = nullptr;
@@ -79,11 +85,14 @@ private:
     TrainPanel *m_trainPanel = nullptr;
     RunHistoryPanel *m_historyPanel = nullptr;
     ReviewPanel *m_reviewPanel = nullptr;
-    int m_reviewDim = 0; ///< embedding dimension of the open dataset, for the Review place
+    bool m_closeAfterRun = false; ///< the window was closed during training: close when the run ends
+    int m_reviewDim = 0;          ///< embedding dimension of the open dataset, for the Review place
     QMenu *m_recentMenu = nullptr;
     QAction *m_trainAction = nullptr;
     QAction *m_stopAction = nullptr;
     QLabel *m_statusDataset = nullptr;
+    QFileSystemWatcher *m_datasetWatcher = nullptr;
+    QTimer *m_datasetCheck = nullptr; ///< gathers a burst of change notifications into one check
 };
 
 } // namespace ranker::ui

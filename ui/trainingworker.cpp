@@ -8,6 +8,7 @@
 #include <QDir>
 
 #include <cmath>
+#include <utility>
 
 namespace ranker::ui {
 
@@ -21,35 +22,61 @@ double numberOr(const nlohmann::json &j, const char *key, double fallback = kNaN
 
 TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) {}
 
+namespace {
+RunOutcome outcomeOf(const PipelineResult &result)
+{
+    RunOutcome out;
+    const TrainResult &r = result.train;
+    out.end = r.end;
+    out.message = QString::fromStdString(r.message);
+    out.runDir = QString::fromStdString(result.runDir);
+    out.pthPath = QString::fromStdString(result.pthPath);
+    out.onnxPath = QString::fromStdString(result.onnxPath);
+    out.metadataPath = QString::fromStdString(result.metadataPath);
+    out.device = QString::fromStdString(r.device);
+    out.epochsCompleted = r.epochsCompleted;
+    out.keptEpoch = r.keptEpoch;
+    out.seconds = r.seconds;
+    out.finalTrainLoss = numberOr(result.metadata, "final_train_loss");
+    out.bestValAccuracy = numberOr(result.metadata, "best_val_accuracy");
+    out.finalValAccuracy = numberOr(result.metadata, "final_val_accuracy");
+    out.finalValLoss = r.valLossHistory.empty() ? kNaN : r.valLossHistory.back();
+    out.metadataEpochs = int(numberOr(result.metadata, "epochs", 0));
+    return out;
+}
+} // namespace
+
 void TrainingWorker::run(const DatasetPtr &dataset, const PipelineRequest &request)
 {
     m_lastBatchSignal = 0;
+    m_unsaved.reset();
     Q_EMIT started();
     try {
-        const PipelineResult result = runPipeline(*dataset, request, *this);
-        RunOutcome out;
-        const TrainResult &r = result.train;
-        out.end = r.end;
-        out.message = QString::fromStdString(r.message);
-        out.runDir = QString::fromStdString(result.runDir);
-        out.pthPath = QString::fromStdString(result.pthPath);
-        out.onnxPath = QString::fromStdString(result.onnxPath);
-        out.metadataPath = QString::fromStdString(result.metadataPath);
-        out.device = QString::fromStdString(r.device);
-        out.epochsCompleted = r.epochsCompleted;
-        out.keptEpoch = r.keptEpoch;
-        out.seconds = r.seconds;
-        out.finalTrainLoss = numberOr(result.metadata, "final_train_loss");
-        out.bestValAccuracy = numberOr(result.metadata, "best_val_accuracy");
-        out.finalValAccuracy = numberOr(result.metadata, "final_val_accuracy");
-        out.finalValLoss = r.valLossHistory.empty() ? kNaN : r.valLossHistory.back();
-        out.metadataEpochs = int(numberOr(result.metadata, "epochs", 0));
-        Q_EMIT finished(out);
+        Q_EMIT finished(outcomeOf(runPipeline(*dataset, request, *this)));
+    } catch (const ExportFailed &e) {
+        QDir().rmdir(QString::fromStdString(request.outputDir));
+        m_unsaved = e.result;
+        Q_EMIT exportFailed(QString::fromStdString(e.what()));
     } catch (const std::exception &e) {
         // Nothing usable was written: leave no empty run folder behind.
         QDir().rmdir(QString::fromStdString(request.outputDir));
         Q_EMIT failed(QString::fromStdString(e.what()));
     }
+}
+
+void TrainingWorker::saveUnsavedRun(const QString &folder)
+{
+    if (!m_unsaved) {
+        Q_EMIT failed(tr("there is no unsaved run to save"));
+        return;
+    }
+    try {
+        writeRunFiles(*m_unsaved, folder.toStdString());
+    } catch (const std::exception &e) {
+        Q_EMIT exportFailed(QString::fromStdString(e.what()));
+        return;
+    }
+    Q_EMIT finished(outcomeOf(*std::exchange(m_unsaved, nullptr)));
 }
 
 void TrainingWorker::onStage(const std::string &stage)
@@ -92,11 +119,17 @@ TrainingController::TrainingController(QObject *parent) : QObject(parent), m_wor
     connect(m_worker, &TrainingWorker::logged, this, &TrainingController::logged);
     connect(m_worker, &TrainingWorker::finished, this, [this](const RunOutcome &outcome) {
         m_running = false;
+        m_hasUnsavedRun = false;
         Q_EMIT finished(outcome);
     });
     connect(m_worker, &TrainingWorker::failed, this, [this](const QString &message) {
         m_running = false;
         Q_EMIT failed(message);
+    });
+    connect(m_worker, &TrainingWorker::exportFailed, this, [this](const QString &message) {
+        m_running = false;
+        m_hasUnsavedRun = true;
+        Q_EMIT exportFailed(message);
     });
     m_thread.start();
     // The GUI thread must win the CPU when cores are contended (the trainer's own intra-op
@@ -117,10 +150,30 @@ bool TrainingController::start(const DatasetPtr &dataset, const PipelineRequest 
     if (m_running || !dataset)
         return false;
     m_running = true;
+    m_hasUnsavedRun = false;       // the worker forgets it when the next run starts
     m_worker->clearInterruption(); // here, not in run(): a Stop pressed at once must count
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, dataset, request] { worker->run(dataset, request); }, Qt::QueuedConnection);
     return true;
+}
+
+bool TrainingController::saveUnsavedRun(const QString &folder)
+{
+    if (m_running || !m_hasUnsavedRun)
+        return false;
+    m_running = true;
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, folder] { worker->saveUnsavedRun(folder); }, Qt::QueuedConnection);
+    return true;
+}
+
+void TrainingController::discardUnsavedRun()
+{
+    if (m_running || !m_hasUnsavedRun)
+        return;
+    m_hasUnsavedRun = false;
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->discardUnsavedRun(); }, Qt::QueuedConnection);
 }
 
 void TrainingController::stop()

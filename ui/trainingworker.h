@@ -43,6 +43,9 @@ public:
     void clearInterruption() { m_stop = false; }
 
     void run(const ranker::ui::DatasetPtr &dataset, const ranker::PipelineRequest &request);
+    /// Writes the run kept by the last exportFailed() into `folder`: finished() or exportFailed() follows.
+    void saveUnsavedRun(const QString &folder);
+    void discardUnsavedRun() { m_unsaved.reset(); }
 
 Q_SIGNALS:
     void started();
@@ -52,6 +55,9 @@ Q_SIGNALS:
     void logged(const QString &text);
     void finished(const ranker::ui::RunOutcome &outcome);
     void failed(const QString &message);
+    /// Training finished but its files could not be written; the trained run is kept until
+    /// saveUnsavedRun() or discardUnsavedRun().
+    void exportFailed(const QString &message);
 
 private:
     void onStage(const std::string &stage) override;
@@ -62,6 +68,7 @@ private:
 
     std::atomic_bool m_stop{false};
     qint64 m_lastBatchSignal = 0;
+    std::shared_ptr<ranker::PipelineResult> m_unsaved; ///< trained, not written (worker thread only)
 };
 
 /// Owns the training thread; one run at a time.
@@ -79,6 +86,11 @@ public:
     /// Asks the running run to stop at its next batch.
     void stop();
     bool isRunning() const { return m_running; }
+    /// A trained run whose files could not be written is waiting for saveUnsavedRun().
+    bool hasUnsavedRun() const { return m_hasUnsavedRun; }
+    /// Writes that run into `folder` (created if missing); finished() or exportFailed() follows.
+    bool saveUnsavedRun(const QString &folder);
+    void discardUnsavedRun();
 
 Q_SIGNALS:
     void started();
@@ -88,11 +100,13 @@ Q_SIGNALS:
     void logged(const QString &text);
     void finished(const ranker::ui::RunOutcome &outcome);
     void failed(const QString &message);
+    void exportFailed(const QString &message);
 
 private:
     QThread m_thread;
     TrainingWorker *m_worker = nullptr;
     bool m_running = false;
+    bool m_hasUnsavedRun = false;
 };
 
 } // namespace ranker::ui

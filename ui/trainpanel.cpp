@@ -14,6 +14,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -96,6 +97,7 @@ TrainPanel::TrainPanel(Settings *settings, QWidget *parent)
     connect(m_controller, &TrainingController::logged, this, &TrainPanel::appendLog);
     connect(m_controller, &TrainingController::finished, this, &TrainPanel::onFinished);
     connect(m_controller, &TrainingController::failed, this, &TrainPanel::onFailed);
+    connect(m_controller, &TrainingController::exportFailed, this, &TrainPanel::onExportFailed);
 
     setConfig(m_settings->train);
     updateButtons();
@@ -342,6 +344,12 @@ QWidget *TrainPanel::createMonitor()
     connect(m_openFolder, &QPushButton::clicked, this,
             [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_runDir)); });
     connect(m_copyOnnx, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_onnxPath); });
+    m_saveElsewhere = new QPushButton(tr("Save Run To…"), m_results);
+    m_saveElsewhere->setObjectName(QStringLiteral("saveRunElsewhereButton"));
+    m_saveElsewhere->setToolTip(tr("Write the trained model's files into another folder"));
+    m_saveElsewhere->setVisible(false);
+    connect(m_saveElsewhere, &QPushButton::clicked, this, &TrainPanel::chooseFolderForUnsavedRun);
+    resultButtons->addWidget(m_saveElsewhere);
     resultButtons->addWidget(m_openFolder);
     resultButtons->addWidget(m_copyOnnx);
     resultButtons->addStretch();
@@ -483,6 +491,7 @@ void TrainPanel::startTraining()
     request.load.embeddingsPath = m_embeddingsFile.toStdString();
     request.train = c;
     request.outputDir = newRunFolder(m_settings->workspace.toStdString(), c.name);
+    m_runFolderName = QFileInfo(QString::fromStdString(request.outputDir)).fileName();
     request.resumePath = m_resumePath.toStdString();
     m_resumePath.clear(); // one continued run; the next starts from scratch unless asked again
 
@@ -499,6 +508,7 @@ void TrainPanel::startTraining()
     m_resultFigures->clear();
     m_openFolder->setEnabled(false);
     m_copyOnnx->setEnabled(false);
+    m_saveElsewhere->setVisible(false);
     m_bottomTabs->setCurrentWidget(m_log);
     appendLog(tr("Training %1 for %2 epochs into %3")
                   .arg(QString::fromStdString(c.name))
@@ -612,6 +622,7 @@ void TrainPanel::onFinished(const RunOutcome &o)
     m_resultFigures->setText(html);
     m_openFolder->setEnabled(true);
     m_copyOnnx->setEnabled(true);
+    m_saveElsewhere->setVisible(false);
     m_bottomTabs->setCurrentWidget(m_results);
     updateButtons();
     Q_EMIT runFinished(o.runDir);
@@ -623,6 +634,50 @@ void TrainPanel::onFailed(const QString &message)
     appendLog(tr("error: %1").arg(message));
     m_runFolder->setText(tr("No run was written."));
     updateButtons();
+    Q_EMIT runFailed(message);
+}
+
+void TrainPanel::onExportFailed(const QString &message)
+{
+    setStatus(tr("The run's files could not be written: %1. The trained model is kept: use Save Run To… to "
+                 "write it somewhere else.")
+                  .arg(message),
+              QStringLiteral("#b3261e"));
+    appendLog(tr("error: %1").arg(message));
+    m_runFolder->setText(tr("<b>Not saved</b>: the trained model is kept in memory until it is saved, another run "
+                            "starts, or the studio closes."));
+    m_resultFigures->clear();
+    m_saveElsewhere->setVisible(true);
+    m_bottomTabs->setCurrentWidget(m_results);
+    updateButtons();
+    Q_EMIT runFailed(message);
+}
+
+bool TrainPanel::hasUnsavedRun() const
+{
+    return m_controller->hasUnsavedRun();
+}
+
+bool TrainPanel::saveUnsavedRun(const QString &parentFolder)
+{
+    if (!m_controller->saveUnsavedRun(QDir(parentFolder).filePath(m_runFolderName)))
+        return false;
+    setStatus(tr("Saving the run into %1…").arg(QDir::toNativeSeparators(parentFolder)));
+    updateButtons();
+    return true;
+}
+
+void TrainPanel::discardUnsavedRun()
+{
+    m_controller->discardUnsavedRun();
+    m_saveElsewhere->setVisible(false);
+}
+
+void TrainPanel::chooseFolderForUnsavedRun()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Save the trained run in"), QDir::homePath());
+    if (!folder.isEmpty())
+        saveUnsavedRun(folder);
 }
 
 void TrainPanel::appendLog(const QString &text)

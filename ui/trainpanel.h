@@ -53,6 +53,12 @@ public:
     void setResumeCheckpoint(const QString &pthPath);
     QString resumeCheckpoint() const { return m_resumePath; }
 
+    /// Training finished but its files could not be written: the trained run waits in memory.
+    bool hasUnsavedRun() const;
+    /// Writes that run into a new run folder under `parentFolder`. @return false when there is none.
+    bool saveUnsavedRun(const QString &parentFolder);
+    void discardUnsavedRun();
+
 public Q_SLOTS:
     void startTraining();
     void stopTraining();
@@ -64,6 +70,8 @@ Q_SIGNALS:
     void trainingStarted();
     /// A run ended and its folder holds the three files.
     void runFinished(const QString &runDir);
+    /// A run ended without a folder: failed, or trained but not written (see hasUnsavedRun()).
+    void runFailed(const QString &message);
 
 private:
     QWidget *createForm();
@@ -74,6 +82,8 @@ private:
     void onBatch(const ranker::BatchReport &report);
     void onFinished(const RunOutcome &outcome);
     void onFailed(const QString &message);
+    void onExportFailed(const QString &message);
+    void chooseFolderForUnsavedRun();
     void appendLog(const QString &text);
     void setStatus(const QString &text, const QString &color = {});
     void updateProgress(double fractionDone);
@@ -82,6 +92,7 @@ private:
     DatasetPtr m_dataset;
     QString m_embeddingsFile;
     QString m_resumePath;
+    QString m_runFolderName; ///< of the run in progress (or unsaved): YYYYMMDD-HHMMSS-NAME
     TrainingController *m_controller = nullptr;
 
     QLineEdit *m_name = nullptr;
@@ -117,6 +128,7 @@ private:
     QLabel *m_runFolder = nullptr;
     QPushButton *m_openFolder = nullptr;
     QPushButton *m_copyOnnx = nullptr;
+    QPushButton *m_saveElsewhere = nullptr; ///< shown while a trained run waits to be written
 
     QElapsedTimer m_clock;
     int m_firstEpoch = 1;

@@ -52,6 +52,15 @@ QChartView *makeChartView(const QString &objectName, QWidget *parent)
     return view;
 }
 
+/// Removes and deletes the chart's axes (QChart::removeAxis only gives up their ownership).
+void removeAxes(QChart *chart)
+{
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+}
+
 QString safeFileName(const QString &name)
 {
     QString out;
@@ -256,8 +265,7 @@ std::vector<double> RunCompareView::smoothed(const std::vector<double> &values) 
 void RunCompareView::fillChart(QChart *chart, bool accuracy)
 {
     chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes())
-        chart->removeAxis(axis);
+    removeAxes(chart);
     chart->setTitle(accuracy ? tr("Accuracy, %  (solid: train, dashed: validation)")
                              : tr("Loss  (solid: train, dashed: validation)"));
     auto *x = new QValueAxis;
@@ -332,8 +340,7 @@ void RunCompareView::rebuildScatter()
 {
     QChart *chart = m_scatterView->chart();
     chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes())
-        chart->removeAxis(axis);
+    removeAxes(chart);
     const QString key = m_scatterParameter->currentData().toString();
     const auto &fields = comparisonFields();
     size_t field = 0;
@@ -435,7 +442,8 @@ QStringList RunCompareView::exportCsv(const QString &folder, QString *error) con
             runs.push_back(&run);
         const QDir dir(folder);
         const QString comparison = dir.filePath(QStringLiteral("comparison.csv"));
-        writeFileAtomically(comparison.toStdString(), toCsv(comparisonCsv(runs)));
+        AtomicFileSet files; // all of them or none: never a comparison beside older epoch files
+        files.add(comparison.toStdString(), toCsv(comparisonCsv(runs)));
         written << comparison;
         QStringList used;
         for (const RunSummary &run : m_compared) {
@@ -445,9 +453,10 @@ QStringList RunCompareView::exportCsv(const QString &folder, QString *error) con
                 name = QStringLiteral("%1-%2").arg(base).arg(n);
             used << name;
             const QString path = dir.filePath(name + QStringLiteral("-epochs.csv"));
-            writeFileAtomically(path.toStdString(), toCsv(epochCsv(run)));
+            files.add(path.toStdString(), toCsv(epochCsv(run)));
             written << path;
         }
+        files.commit();
     } catch (const std::exception &e) {
         if (error)
             *error = QString::fromStdString(e.what());

@@ -214,15 +214,37 @@ void ReviewDocument::discardJournal()
         m_doc->discardJournal();
 }
 
-QString ReviewDocument::save()
+QString ReviewDocument::save(bool overwriteChangedFile, SaveConflict *conflict)
 {
-    return saveAs(path());
+    return write(path(), overwriteChangedFile, conflict);
 }
 
 QString ReviewDocument::saveAs(const QString &path)
 {
+    return write(path, false, nullptr);
+}
+
+int ReviewDocument::carryOver(const std::vector<PairEdit> &edits)
+{
+    const int unmatched = int(m_doc->applyEdits(edits).size());
+    Q_EMIT reset();
+    Q_EMIT modifiedChanged(hasUnsavedChanges());
+    return unmatched;
+}
+
+QString ReviewDocument::write(const QString &path, bool overwriteChangedFile, SaveConflict *conflict)
+{
+    if (conflict)
+        *conflict = SaveConflict::None;
     try {
-        m_doc->saveAs(path.toStdString());
+        if (path == this->path())
+            m_doc->save(overwriteChangedFile);
+        else
+            m_doc->saveAs(path.toStdString());
+    } catch (const FileChangedOnDisk &e) {
+        if (conflict)
+            *conflict = e.canOverwrite ? SaveConflict::ChangedOnDisk : SaveConflict::RewrittenOnDisk;
+        return QString::fromStdString(e.what());
     } catch (const std::exception &e) {
         return QString::fromStdString(e.what());
     }

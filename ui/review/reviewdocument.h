@@ -6,12 +6,14 @@
 #include <QStringList>
 
 #include <memory>
+#include <vector>
 
 class QUndoStack;
 
 namespace ranker {
 class LabelDocument;
-}
+struct PairEdit;
+} // namespace ranker
 
 namespace ranker::ui {
 
@@ -51,9 +53,20 @@ public:
     /// Applies them (not undoable: they are the starting point). @return an error, empty on success.
     QString replayJournal();
     void discardJournal();
+    /// Why a save was refused because of another program (see LabelDocument::DiskState).
+    enum class SaveConflict {
+        None,
+        ChangedOnDisk,   ///< the file was replaced: save(true) may overwrite it
+        RewrittenOnDisk, ///< rewritten in place: only a reload (carrying the edits over) helps
+    };
+    /// @param overwriteChangedFile write over a version another program put there (kept as .bak).
+    /// @param conflict set when the save was refused because the file changed on disk.
     /// @return an error message, empty on success.
-    QString save();
+    QString save(bool overwriteChangedFile = false, SaveConflict *conflict = nullptr);
     QString saveAs(const QString &path);
+    /// Applies edits made to another version of the file (after a reload); not undoable.
+    /// @return how many found no pair in this version.
+    int carryOver(const std::vector<ranker::PairEdit> &edits);
     QString exportRows(const QString &path, const QVector<int> &rows) const;
 
     // Used by the undo commands.
@@ -71,6 +84,8 @@ Q_SIGNALS:
     void saved(const QString &path);
 
 private:
+    QString write(const QString &path, bool overwriteChangedFile, SaveConflict *conflict);
+
     std::shared_ptr<LabelDocument> m_doc;
     QUndoStack *m_undo = nullptr;
     bool m_open = false;

@@ -18,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QFormLayout>
 #include <QFrame>
 #include <QGridLayout>
@@ -37,6 +38,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QThread>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QUndoStack>
@@ -47,6 +49,7 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <utility>
 
 namespace ranker::ui {
 
@@ -86,6 +89,12 @@ ReviewPanel::ReviewPanel(QWidget *parent)
         updateTitle();
         Q_EMIT modifiedChanged(hasUnsavedChanges());
     });
+    m_watcher = new QFileSystemWatcher(this);
+    m_diskCheck = new QTimer(this);
+    m_diskCheck->setSingleShot(true);
+    m_diskCheck->setInterval(150);
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, m_diskCheck, qOverload<>(&QTimer::start));
+    connect(m_diskCheck, &QTimer::timeout, this, &ReviewPanel::checkFileOnDisk);
     onReset();
 }
 
@@ -167,6 +176,29 @@ void ReviewPanel::buildUi()
     m_statusLabel->setWordWrap(true);
     m_statusLabel->hide();
     root->addWidget(m_statusLabel);
+
+    // Another program changed the file while edits are unsaved: say so where the reviewer looks.
+    m_diskBanner = new QFrame(this);
+    m_diskBanner->setObjectName(QStringLiteral("diskChangedBanner"));
+    m_diskBanner->setStyleSheet(QStringLiteral("#diskChangedBanner{background:#fff4ce;border:1px solid #e0b400;"
+                                               "border-radius:4px;}"));
+    auto *bannerRow = new QHBoxLayout(m_diskBanner);
+    bannerRow->setContentsMargins(8, 4, 8, 4);
+    m_diskBannerText = new QLabel(m_diskBanner);
+    m_diskBannerText->setObjectName(QStringLiteral("diskChangedText"));
+    m_diskBannerText->setWordWrap(true);
+    auto *keep = new QPushButton(tr("Reload, Keeping My Edits"), m_diskBanner);
+    keep->setObjectName(QStringLiteral("reloadKeepEditsButton"));
+    keep->setToolTip(tr("Read the new version and apply your unsaved edits to the same pairs in it"));
+    auto *discard = new QPushButton(tr("Reload, Discarding My Edits"), m_diskBanner);
+    discard->setObjectName(QStringLiteral("reloadDiscardEditsButton"));
+    connect(keep, &QPushButton::clicked, this, [this] { reloadFromDisk(true); });
+    connect(discard, &QPushButton::clicked, this, [this] { reloadFromDisk(false); });
+    bannerRow->addWidget(m_diskBannerText, 1);
+    bannerRow->addWidget(keep);
+    bannerRow->addWidget(discard);
+    m_diskBanner->hide();
+    root->addWidget(m_diskBanner);
 
     auto *vertical = new QSplitter(Qt::Vertical, this);
     auto *horizontal = new QSplitter(Qt::Horizontal, vertical);
@@ -504,6 +536,7 @@ bool ReviewPanel::openFile(const QString &path, int embeddingDim)
         setMessage(tr("Still opening the previous file."), true);
         return false;
     }
+    m_embeddingDim = embeddingDim;
     // Reading an 850 MB file takes seconds: never on the GUI thread.
     m_cancelLoad = std::make_shared<std::atomic_bool>(false);
     auto cancel = m_cancelLoad;
@@ -542,13 +575,39 @@ void ReviewPanel::finishOpen(const QString &path, std::shared_ptr<LabelDocument>
     delete m_loadThread;
     m_loadThread = nullptr;
     m_progress->setFormat(tr("%v / %m reviewed"));
+    const bool carry = std::exchange(m_carryPending, false);
     if (!error.isEmpty()) {
         updateProgress();
-        setMessage(error, true);
+        if (carry)
+            setMessage(tr("%1 could not be read again (%2); your edits are still here.").arg(path, error), true);
+        else
+            setMessage(error, true);
         Q_EMIT openFailed(error);
         return;
     }
     m_document->adopt(std::move(document));
+    m_diskBanner->hide();
+    watchFile();
+    if (carry) {
+        const std::vector<PairEdit> edits = std::exchange(m_carryEdits, {});
+        const int unmatched = m_document->carryOver(edits);
+        const int row = std::exchange(m_reloadRow, -1);
+        if (row >= 0 && row < m_document->data().rowCount())
+            goToRow(row);
+        // The reload button that had the focus is gone with the banner: keys go back to the pairs.
+        if (isVisible())
+            m_table->setFocus();
+        QString text = edits.empty() ? tr("Reloaded %1: it changed on disk").arg(QFileInfo(path).fileName())
+                                     : tr("Reloaded %1, changed on disk: %n of your edit(s) carried over", nullptr,
+                                          int(edits.size()) - unmatched)
+                                           .arg(QFileInfo(path).fileName());
+        if (unmatched > 0)
+            text += tr("; %n could not be, their pairs are no longer in the file", nullptr, unmatched);
+        setMessage(text + QLatin1Char('.'), unmatched > 0);
+        Q_EMIT fileOpened(path);
+        Q_EMIT modifiedChanged(hasUnsavedChanges());
+        return;
+    }
     qint64 pending = m_document->pendingJournalEdits();
     if (pending > 0) {
         JournalPolicy policy = m_journalPolicy;
@@ -731,15 +790,60 @@ bool ReviewPanel::save()
     return saveAs(filePath());
 }
 
+bool ReviewPanel::resolveSaveConflict(bool canOverwrite, const QString &reason)
+{
+    const QString name = QFileInfo(filePath()).fileName();
+    QMessageBox box(QMessageBox::Warning, tr("%1 changed on disk").arg(name),
+                    canOverwrite ? tr("Another program changed %1 since it was opened here.").arg(name)
+                                 : tr("Another program rewrote %1 while it was open here.").arg(name),
+                    QMessageBox::Cancel, this);
+    box.setInformativeText(
+        canOverwrite ? tr("Overwrite it with your version (the other version is kept as %1.bak), or reload the new "
+                          "version and carry your edits over to it?")
+                           .arg(name)
+                     : tr("Your version can no longer be written over it. Reload the new version and carry your "
+                          "edits over to it?"));
+    box.setDetailedText(reason);
+    QPushButton *overwrite = nullptr;
+    if (canOverwrite) {
+        overwrite = box.addButton(tr("Overwrite"), QMessageBox::DestructiveRole);
+        overwrite->setObjectName(QStringLiteral("overwriteButton"));
+    }
+    QPushButton *reload = box.addButton(tr("Reload, Keeping My Edits"), QMessageBox::AcceptRole);
+    reload->setObjectName(QStringLiteral("reloadKeepEditsDialogButton"));
+    box.setDefaultButton(reload);
+    box.exec();
+    if (overwrite && box.clickedButton() == overwrite) {
+        const QString error = m_document->save(true);
+        if (!error.isEmpty()) {
+            setMessage(tr("Not saved: %1").arg(error), true);
+            return false;
+        }
+        m_diskBanner->hide();
+        setMessage(tr("Saved %1 over the version on disk, which is kept as %1.bak.").arg(name), false);
+        updateTitle();
+        return true;
+    }
+    if (box.clickedButton() == reload)
+        reloadFromDisk(true);
+    else
+        setMessage(tr("Not saved: %1").arg(reason), true);
+    return false;
+}
+
 bool ReviewPanel::saveAs(const QString &path)
 {
     if (!m_document->isOpen())
         return false;
-    QString error = path == filePath() ? m_document->save() : m_document->saveAs(path);
+    ReviewDocument::SaveConflict conflict = ReviewDocument::SaveConflict::None;
+    QString error = path == filePath() ? m_document->save(false, &conflict) : m_document->saveAs(path);
+    if (conflict != ReviewDocument::SaveConflict::None)
+        return resolveSaveConflict(conflict == ReviewDocument::SaveConflict::ChangedOnDisk, error);
     if (!error.isEmpty()) {
         setMessage(tr("Not saved: %1").arg(error), true);
         return false;
     }
+    m_diskBanner->hide();
     setMessage(tr("Saved %1 (previous version kept as %2.bak).").arg(path, QFileInfo(path).fileName()), false);
     updateTitle();
     return true;
@@ -1189,6 +1293,60 @@ void ReviewPanel::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     m_help->setGeometry(rect().adjusted(20, 20, -20, -20));
+}
+
+bool ReviewPanel::reloadFromDisk(bool keepEdits)
+{
+    if (!m_document->isOpen() || m_loadThread)
+        return false;
+    const QString path = filePath();
+    m_carryEdits = keepEdits ? m_document->data().unsavedEdits() : std::vector<PairEdit>{};
+    m_carryPending = true;
+    m_reloadRow = m_current;
+    // The edits travel in memory; the journal of the old version would only be refused as stale.
+    m_document->discardJournal();
+    return openFile(path, m_embeddingDim);
+}
+
+void ReviewPanel::watchFile()
+{
+    if (!m_watcher->files().isEmpty())
+        m_watcher->removePaths(m_watcher->files());
+    if (m_document->isOpen() && QFileInfo::exists(filePath()))
+        m_watcher->addPath(filePath());
+}
+
+void ReviewPanel::checkFileOnDisk()
+{
+    if (!m_document->isOpen() || m_loadThread)
+        return;
+    // A file replaced by a rename is no longer watched: watch whatever has the name now.
+    watchFile();
+    using DiskState = LabelDocument::DiskState;
+    const DiskState state = m_document->data().diskState();
+    const QString name = QFileInfo(filePath()).fileName();
+    if (state == DiskState::Unchanged) // our own save, or a touch that changed nothing
+        return;
+    if (state == DiskState::Removed) {
+        setMessage(tr("%1 was removed from disk. What is shown is kept; Save writes the file again.").arg(name), true);
+        return;
+    }
+    if (!hasUnsavedChanges()) {
+        // Nothing of the reviewer's to lose: follow the file, as an editor does.
+        reloadFromDisk(false);
+        return;
+    }
+    m_diskBannerText->setText(
+        state == DiskState::Replaced
+            ? tr("<b>%1 was changed by another program.</b> Your %n unsaved edit(s) are still here; Save will ask "
+                 "before overwriting the other version.",
+                 nullptr, int(m_document->data().unsavedEdits().size()))
+                  .arg(name.toHtmlEscaped())
+            : tr("<b>%1 was rewritten by another program.</b> Your %n unsaved edit(s) cannot be saved over it; "
+                 "reload to carry them over to the new version.",
+                 nullptr, int(m_document->data().unsavedEdits().size()))
+                  .arg(name.toHtmlEscaped()));
+    m_diskBanner->show();
 }
 
 void ReviewPanel::setMessage(const QString &text, bool isError)

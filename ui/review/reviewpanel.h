@@ -14,6 +14,7 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QCompleter;
+class QFileSystemWatcher;
 class QFrame;
 class QLabel;
 class QLineEdit;
@@ -22,12 +23,14 @@ class QPushButton;
 class QStringListModel;
 class QTableView;
 class QThread;
+class QTimer;
 class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace ranker {
 class LabelDocument;
-}
+struct PairEdit;
+} // namespace ranker
 
 namespace ranker::ui {
 
@@ -69,6 +72,12 @@ public:
     bool saveAs(const QString &path);
     /// Writes just the pairs reviewed in this session to `path`.
     bool exportReviewed(const QString &path);
+    /**
+     * Reads the file again from disk (after another program changed it). With `keepEdits`, the
+     * unsaved edits are carried over to the new version, each matched by its pair's item ids;
+     * without, they are dropped. fileOpened() follows. @return false when no file is open.
+     */
+    bool reloadFromDisk(bool keepEdits);
     void setJournalPolicy(JournalPolicy policy);
 
     /// The document row shown, or -1.
@@ -117,6 +126,10 @@ private:
     void toggleHelp();
     void setMessage(const QString &text, bool isError);
     void updateTitle();
+    void watchFile();
+    void checkFileOnDisk();
+    /// Save was refused because the file changed on disk: ask what to do. @return true if saved.
+    bool resolveSaveConflict(bool canOverwrite, const QString &reason);
 
     ReviewDocument *m_document = nullptr;
     PairListModel *m_list = nullptr;
@@ -133,10 +146,19 @@ private:
     QThread *m_scoreThread = nullptr;
     QThread *m_loadThread = nullptr;
     std::shared_ptr<std::atomic_bool> m_cancelLoad;
+    int m_embeddingDim = 0;
+    QFileSystemWatcher *m_watcher = nullptr;
+    QTimer *m_diskCheck = nullptr; ///< gathers a burst of change notifications into one check
+    /// Edits to carry over to the version being reloaded, and where the reviewer was.
+    std::vector<ranker::PairEdit> m_carryEdits;
+    bool m_carryPending = false;
+    int m_reloadRow = -1;
 
     // Widgets (objectName in parentheses in buildUi()).
     QLabel *m_fileLabel = nullptr;
     QLabel *m_statusLabel = nullptr;
+    QFrame *m_diskBanner = nullptr; ///< the file changed on disk while edits are unsaved
+    QLabel *m_diskBannerText = nullptr;
     QComboBox *m_labelFilter = nullptr;
     QComboBox *m_typeFilter = nullptr;
     QComboBox *m_tagFilter = nullptr;
