@@ -2,6 +2,8 @@
 // Small formatting helpers shared by the command-line tools.
 
 #include "core/dataset.h"
+#include "core/model.h"
+#include "core/version.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +13,16 @@
 #include <unistd.h>
 
 namespace ranker::cli {
+
+/// `--version`'s text: the tool, and which LibTorch it runs on (a build may use another than Debian's).
+inline std::string versionText(const char *tool)
+{
+    const DeviceInfo info = deviceInfo();
+    return std::string(tool) + " " + RANKER_VERSION + "\nLibTorch " + info.libtorchVersion + " (" +
+           (info.libtorchPath.empty() ? std::string("unknown location") : info.libtorchPath) + ")\nCUDA: " +
+           (info.cudaAvailable ? std::to_string(info.cudaDeviceCount) + " device(s)"
+                               : "not available (" + info.cudaUnavailableReason + ")");
+}
 
 inline std::string firstLine(const std::string &text)
 {
@@ -95,7 +107,8 @@ inline void printDatasetSummary(std::FILE *out, const Dataset &ds)
     }
     for (size_t i = 0; i < ds.warnings.size() && i < shown; ++i)
         std::fprintf(out, "warning: %s%s\n",
-                     ds.warnings[i].line > 0 ? (ds.path + ":" + std::to_string(ds.warnings[i].line) + ": ").c_str() : "",
+                     ds.warnings[i].line > 0 ? (ds.path + ":" + std::to_string(ds.warnings[i].line) + ": ").c_str()
+                                             : "",
                      ds.warnings[i].reason.c_str());
     if (ds.warnings.size() > shown)
         std::fprintf(out, "  … and %zu more warnings\n", ds.warnings.size() - shown);

@@ -22,7 +22,7 @@ int main(int argc, char **argv)
     CLI::App app{"Score the items of a JSONL file with a trained ranker and list them best first.\n"
                  "Each line is an item ({\"id\", \"embedding\", \"metrics\", …}) or a pair, whose two items are taken.",
                  "ranker-rank"};
-    app.set_version_flag("--version", std::string("ranker-rank ") + RANKER_VERSION);
+    app.set_version_flag("--version", [] { return ranker::cli::versionText("ranker-rank"); });
     app.failure_message([](const CLI::App *, const CLI::Error &e) {
         return std::string("ranker-rank: error: ") + e.what() + " (see --help)\n";
     });

@@ -158,8 +158,7 @@ int main(int argc, char **argv)
 
     CLI::App app{"Train the pairwise ranker on a JSONL file of preferences and export .pth, .onnx and metadata.",
                  "ranker-train"};
-    app.set_version_flag("--version", std::string("ranker-train ") + RANKER_VERSION + " (LibTorch " +
-                                          ranker::deviceInfo().libtorchVersion + ")");
+    app.set_version_flag("--version", [] { return ranker::cli::versionText("ranker-train"); });
     app.failure_message([](const CLI::App *, const CLI::Error &e) {
         return std::string("ranker-train: error: ") + e.what() + " (see --help)\n";
     });

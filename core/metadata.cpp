@@ -102,6 +102,7 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
     m["created_at"] = createdAt;
     m["app"] = {{"name", "ranker-studio"}, {"version", RANKER_VERSION}};
     m["libtorch_version"] = device.libtorchVersion;
+    m["libtorch_path"] = device.libtorchPath;
     m["cuda_available"] = device.cudaAvailable;
     m["device"] = r.device;
     m["threads"] = r.threads;

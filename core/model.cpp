@@ -228,6 +228,10 @@ DeviceInfo deviceInfo()
 {
     DeviceInfo info;
     info.libtorchVersion = TORCH_VERSION;
+    // Which LibTorch is in use: the library that holds one of its exported functions.
+    Dl_info where{};
+    if (::dladdr(reinterpret_cast<void *>(&at::globalContext), &where) != 0 && where.dli_fname)
+        info.libtorchPath = where.dli_fname;
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDeviceCount = info.cudaAvailable ? int(torch::cuda::device_count()) : 0;
     if (!info.cudaAvailable)

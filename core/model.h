@@ -46,6 +46,7 @@ struct Checkpoint
 struct DeviceInfo
 {
     std::string libtorchVersion;
+    std::string libtorchPath; ///< the LibTorch library loaded at run time (which build is in use)
     bool cudaAvailable = false;
     int cudaDeviceCount = 0;
     std::string cudaUnavailableReason; ///< empty when CUDA is available

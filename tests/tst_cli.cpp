@@ -36,8 +36,14 @@ Run run(const QString &program, const QStringList &arguments, const QString &wor
     return r;
 }
 
-QString train() { return test::binaryPath("app/ranker-train"); }
-QString rank() { return test::binaryPath("app/ranker-rank"); }
+QString train()
+{
+    return test::binaryPath("app/ranker-train");
+}
+QString rank()
+{
+    return test::binaryPath("app/ranker-rank");
+}
 
 } // namespace
 
@@ -80,18 +86,28 @@ private Q_SLOTS:
         const Run r = run(train(), {QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.startsWith(QStringLiteral("ranker-train " RANKER_TEST_VERSION)), qPrintable(r.out));
-        QVERIFY(r.out.contains(QStringLiteral("LibTorch")));
+        QVERIFY(r.out.contains(QStringLiteral("LibTorch " RANKER_TEST_TORCH_VERSION)));
+        // Which LibTorch library it runs on: a file that exists (another build may be in use).
+        const QString library =
+            r.out.section(QStringLiteral("LibTorch "), 1).section(QLatin1Char('('), 1).section(QLatin1Char(')'), 0, 0);
+        QVERIFY2(library.contains(QStringLiteral("libtorch")) && QFileInfo::exists(library), qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("CUDA: ")));
+        const Run rank = run(::rank(), {QStringLiteral("--version")});
+        QCOMPARE(rank.exitCode, 0);
+        QVERIFY2(rank.out.startsWith(QStringLiteral("ranker-rank " RANKER_TEST_VERSION)), qPrintable(rank.out));
     }
 
     void seedBasicTraining_worksAsWritten()
     {
         // python train_ranker.py --input dataset.jsonl --output models/pairwise_ranker
-        const Run r = run(train(), {QStringLiteral("--input"), QStringLiteral("dataset.jsonl"), QStringLiteral("--output"),
-                                    QStringLiteral("models/pairwise_ranker")},
+        const Run r = run(train(),
+                          {QStringLiteral("--input"), QStringLiteral("dataset.jsonl"), QStringLiteral("--output"),
+                           QStringLiteral("models/pairwise_ranker")},
                           m_dir.path());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         for (const char *file : {"pairwise_ranker.pth", "pairwise_ranker.onnx", "pairwise_ranker_metadata.json"})
-            QVERIFY2(QFile::exists(m_dir.filePath(QStringLiteral("models/pairwise_ranker/") + QString::fromUtf8(file))), file);
+            QVERIFY2(QFile::exists(m_dir.filePath(QStringLiteral("models/pairwise_ranker/") + QString::fromUtf8(file))),
+                     file);
         // Not a terminal: plain progress lines, no carriage returns.
         QVERIFY(r.err.contains(QStringLiteral("epoch 50/50")));
         QVERIFY(!r.err.contains(QLatin1Char('\r')));
@@ -108,10 +124,11 @@ private Q_SLOTS:
 
     void seedAdvancedTraining_worksAsWritten()
     {
-        const QStringList args = QStringLiteral("--input dataset.jsonl --output models/pairwise_ranker --name custom_ranker "
-                                                "--embedding-dim 1536 --hidden-dim 256 --learning-rate 0.001 --batch-size 32 "
-                                                "--epochs 50 --margin 1.0")
-                                     .split(QLatin1Char(' '));
+        const QStringList args =
+            QStringLiteral("--input dataset.jsonl --output models/pairwise_ranker --name custom_ranker "
+                           "--embedding-dim 1536 --hidden-dim 256 --learning-rate 0.001 --batch-size 32 "
+                           "--epochs 50 --margin 1.0")
+                .split(QLatin1Char(' '));
         const Run r = run(train(), args, m_dir.path());
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("models/pairwise_ranker/custom_ranker.onnx"))));
@@ -122,16 +139,19 @@ private Q_SLOTS:
     void resume_continuesFromACheckpoint()
     {
         const QString out = m_dir.filePath(QStringLiteral("resume"));
-        Run r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out, QStringLiteral("--embedding-dim"),
-                              QStringLiteral("8"), QStringLiteral("--epochs"), QStringLiteral("3")});
+        Run r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out,
+                              QStringLiteral("--embedding-dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
+                              QStringLiteral("3")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString out2 = m_dir.filePath(QStringLiteral("resume2"));
-        r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out2, QStringLiteral("--embedding-dim"),
-                          QStringLiteral("8"), QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--resume"),
-                          out + QStringLiteral("/pairwise_ranker.pth")});
+        r = run(train(),
+                {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out2,
+                 QStringLiteral("--embedding-dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
+                 QStringLiteral("2"), QStringLiteral("--resume"), out + QStringLiteral("/pairwise_ranker.pth")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.err.contains(QStringLiteral("epoch 5/5")));
-        const nlohmann::json m = nlohmann::json::parse(readFile((out2 + QStringLiteral("/pairwise_ranker_metadata.json")).toStdString()));
+        const nlohmann::json m =
+            nlohmann::json::parse(readFile((out2 + QStringLiteral("/pairwise_ranker_metadata.json")).toStdString()));
         QCOMPARE(m["epochs_completed"].get<int>(), 5);
         QCOMPARE(m["loss_history"].size(), size_t(5));
     }
@@ -156,27 +176,44 @@ private Q_SLOTS:
         QTest::newRow("unwritable-output") << QStringList{in, m_small, o, QStringLiteral("/proc/ranker/out")}
                                            << QStringLiteral("/proc/ranker/out: cannot create");
         QTest::newRow("too-few-pairs") << QStringList{in, empty, o, out} << QStringLiteral("no valid pairs");
-        QTest::newRow("strict") << QStringList{in, bad, o, out, QStringLiteral("--strict"), QStringLiteral("--embedding-dim"), QStringLiteral("0")}
+        QTest::newRow("strict") << QStringList{in,
+                                               bad,
+                                               o,
+                                               out,
+                                               QStringLiteral("--strict"),
+                                               QStringLiteral("--embedding-dim"),
+                                               QStringLiteral("0")}
                                 << bad + QStringLiteral(":2: label must be 1, 0 or -1, got 7");
-        QTest::newRow("cuda-unavailable") << QStringList{in, m_small, o, out, QStringLiteral("--device"), QStringLiteral("cuda"),
-                                                         QStringLiteral("--embedding-dim"), QStringLiteral("8")}
+        QTest::newRow("cuda-unavailable") << QStringList{in,
+                                                         m_small,
+                                                         o,
+                                                         out,
+                                                         QStringLiteral("--device"),
+                                                         QStringLiteral("cuda"),
+                                                         QStringLiteral("--embedding-dim"),
+                                                         QStringLiteral("8")}
                                           << QStringLiteral("CUDA is not available");
         QTest::newRow("bad-ties") << QStringList{in, m_small, o, out, QStringLiteral("--ties"), QStringLiteral("maybe")}
                                   << QStringLiteral("unknown tie policy");
         QTest::newRow("bad-epochs") << QStringList{in, m_small, o, out, QStringLiteral("--epochs"), QStringLiteral("0")}
                                     << QStringLiteral("--epochs must be");
-        QTest::newRow("not-a-number") << QStringList{in, m_small, o, out, QStringLiteral("--learning-rate"), QStringLiteral("fast")}
-                                      << QStringLiteral("--learning-rate");
-        QTest::newRow("resume-missing") << QStringList{in, m_small, o, out, QStringLiteral("--resume"), QStringLiteral("/nope.pth")}
-                                        << QStringLiteral("/nope.pth: cannot open");
-        QTest::newRow("wrong-dim") << QStringList{in, m_small, o, out} << QStringLiteral("no valid pairs to train on (400 lines skipped; first, line 1: item_a.embedding has 8 values, expected 1536");
+        QTest::newRow("not-a-number")
+            << QStringList{in, m_small, o, out, QStringLiteral("--learning-rate"), QStringLiteral("fast")}
+            << QStringLiteral("--learning-rate");
+        QTest::newRow("resume-missing")
+            << QStringList{in, m_small, o, out, QStringLiteral("--resume"), QStringLiteral("/nope.pth")}
+            << QStringLiteral("/nope.pth: cannot open");
+        QTest::newRow("wrong-dim") << QStringList{in, m_small, o, out}
+                                   << QStringLiteral("no valid pairs to train on (400 lines skipped; first, line 1: "
+                                                     "item_a.embedding has 8 values, expected 1536");
     }
 
     void errors_areOneLineAndNonZero()
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
-        if (message.contains(QStringLiteral("CUDA")) && QProcessEnvironment::systemEnvironment().contains(QStringLiteral("CUDA_VISIBLE_DEVICES")))
+        if (message.contains(QStringLiteral("CUDA")) &&
+            QProcessEnvironment::systemEnvironment().contains(QStringLiteral("CUDA_VISIBLE_DEVICES")))
             QSKIP("a CUDA machine");
         const Run r = run(train(), arguments);
         QVERIFY(r.exitCode != 0);
@@ -191,11 +228,12 @@ private Q_SLOTS:
     void rank_listsItemsBestFirst()
     {
         const QString out = m_dir.filePath(QStringLiteral("rankrun"));
-        Run r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out, QStringLiteral("--embedding-dim"),
-                              QStringLiteral("8"), QStringLiteral("--epochs"), QStringLiteral("20"), QStringLiteral("--hidden-dim"),
-                              QStringLiteral("32")});
+        Run r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out,
+                              QStringLiteral("--embedding-dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
+                              QStringLiteral("20"), QStringLiteral("--hidden-dim"), QStringLiteral("32")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = run(rank(), {QStringLiteral("--model"), out, QStringLiteral("--input"), m_small, QStringLiteral("--format"), QStringLiteral("csv")});
+        r = run(rank(), {QStringLiteral("--model"), out, QStringLiteral("--input"), m_small, QStringLiteral("--format"),
+                         QStringLiteral("csv")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QStringList lines = r.out.trimmed().split(QLatin1Char('\n'));
         QCOMPARE(lines.takeFirst(), QStringLiteral("rank,score,id,item_type"));
@@ -207,11 +245,12 @@ private Q_SLOTS:
             previous = score;
         }
         // --top and a .pth path work too.
-        r = run(rank(), {QStringLiteral("--model"), out + QStringLiteral("/pairwise_ranker.pth"), QStringLiteral("--input"), m_small,
-                         QStringLiteral("--top"), QStringLiteral("5")});
+        r = run(rank(), {QStringLiteral("--model"), out + QStringLiteral("/pairwise_ranker.pth"),
+                         QStringLiteral("--input"), m_small, QStringLiteral("--top"), QStringLiteral("5")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed().split(QLatin1Char('\n')).size(), 6);
-        r = run(rank(), {QStringLiteral("--model"), QStringLiteral("/nonexistent"), QStringLiteral("--input"), m_small});
+        r = run(rank(),
+                {QStringLiteral("--model"), QStringLiteral("/nonexistent"), QStringLiteral("--input"), m_small});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.startsWith(QStringLiteral("ranker-rank: error: /nonexistent")));
     }

@@ -90,7 +90,7 @@ private Q_SLOTS:
         const nlohmann::json m = nlohmann::json::parse(readFile(m_run.metadataPath));
         for (const char *key : {"model_name", "input_dim", "hidden_dim", "learning_rate", "batch_size", "epochs", "margin",
                                 "dataset_size", "training_time", "loss_history", "format_version", "created_at", "app",
-                                "libtorch_version", "device", "seed", "val_split", "tie_policy", "epochs_completed",
+                                "libtorch_version", "libtorch_path", "device", "seed", "val_split", "tie_policy", "epochs_completed",
                                 "ended", "val_loss_history", "per_epoch", "best_epoch", "dataset", "feature_layout",
                                 "files", "evaluation"})
             QVERIFY2(m.contains(key), key);
@@ -105,6 +105,8 @@ private Q_SLOTS:
         // keep best (the default with a validation split): the kept epoch is the best one.
         QCOMPARE(m["best_epoch"].get<int>(), m["kept_epoch"].get<int>());
         QCOMPARE(m["ended"].get<std::string>(), std::string("completed"));
+        QVERIFY2(QFileInfo::exists(QString::fromStdString(m["libtorch_path"].get<std::string>())),
+                 m["libtorch_path"].dump().c_str());
         QCOMPARE(m["loss_history"].size(), size_t(4));
         QVERIFY(m["feature_layout"]["metric_names"] == nlohmann::json({"clarity", "stars"}));
         QCOMPARE(m["dataset"]["sha256"].get<std::string>(), m_run.metadata["dataset"]["sha256"].get<std::string>());

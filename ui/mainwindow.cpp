@@ -266,10 +266,12 @@ QString MainWindow::aboutText()
               "<table>"
               "<tr><td>Qt</td><td>%2 (built with %3)</td></tr>"
               "<tr><td>LibTorch</td><td>%4</td></tr>"
-              "<tr><td>CUDA</td><td>%5</td></tr>"
+              "<tr><td></td><td><small>%5</small></td></tr>"
+              "<tr><td>CUDA</td><td>%6</td></tr>"
               "</table>")
         .arg(QStringLiteral(RANKER_VERSION), QString::fromLatin1(qVersion()), QStringLiteral(QT_VERSION_STR),
-             QString::fromStdString(info.libtorchVersion), cuda);
+             QString::fromStdString(info.libtorchVersion), QString::fromStdString(info.libtorchPath).toHtmlEscaped(),
+             cuda);
 }
 
 void MainWindow::updateRecentMenu()

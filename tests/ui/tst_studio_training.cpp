@@ -2,6 +2,7 @@
 #include "core/dataset.h"
 #include "core/model.h"
 #include "core/trainer.h"
+#include "core/version.h"
 #include "tests/ui/studiotestsupport.h"
 #include "ui/history/runhistorypanel.h"
 #include "ui/losschart.h"
@@ -280,7 +281,12 @@ void TrainPanelTest::aboutText_namesVersionsAndCuda()
 {
     const QString text = ui::MainWindow::aboutText();
     QVERIFY(text.contains(QString::fromLatin1(qVersion())));
+    QVERIFY(text.contains(QStringLiteral(RANKER_VERSION)));
     QVERIFY(text.contains(QString::fromStdString(deviceInfo().libtorchVersion)));
+    // Which LibTorch library is in use, as a path that exists.
+    QVERIFY(!deviceInfo().libtorchPath.empty());
+    QVERIFY(QFileInfo::exists(QString::fromStdString(deviceInfo().libtorchPath)));
+    QVERIFY(text.contains(QString::fromStdString(deviceInfo().libtorchPath)));
     QVERIFY(text.contains(QLatin1String("CUDA")));
 }
 
