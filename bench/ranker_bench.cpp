@@ -1,9 +1,11 @@
 // Engine benchmarks that print numbers (never timed tests):
-//   ranker-bench load FILE --dim D           load throughput and peak memory of the loader
+//   ranker-bench load FILE --dim D           load throughput and peak memory of the loader, and the
+//                                            share of it that the JSON grammar check takes
 //   ranker-bench train FILE --dim D ...      seconds per epoch, pairs/s and GFLOP/s of the trainer
 // Each prints one line of JSON, like the Python references in this folder, so run_bench.sh can
 // put them side by side.
 #include "core/dataset.h"
+#include "core/json_syntax.h"
 #include "core/trainer.h"
 
 #include <CLI/CLI.hpp>
@@ -14,7 +16,12 @@
 #include <cstdio>
 #include <fstream>
 #include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <string_view>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -42,6 +49,32 @@ public:
 };
 
 } // namespace
+
+/// Seconds that jsonSyntaxError takes over every line of `file` (mapped, so reading is not timed).
+double syntaxCheckSeconds(const std::string &file)
+{
+    const int fd = ::open(file.c_str(), O_RDONLY);
+    struct stat st{};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size == 0)
+        return 0;
+    const size_t size = size_t(st.st_size);
+    void *map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED)
+        return 0;
+    const char *p = static_cast<const char *>(map), *end = p + size;
+    size_t errors = 0;
+    const auto start = std::chrono::steady_clock::now();
+    while (p < end) {
+        const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
+        const char *lineEnd = nl ? nl : end;
+        errors += ranker::jsonSyntaxError(std::string_view(p, size_t(lineEnd - p))) != 0;
+        p = lineEnd + 1;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ::munmap(map, size);
+    return errors == size_t(-1) ? 0 : seconds; // keeps the loop from being optimised away
+}
 
 int main(int argc, char **argv)
 {
@@ -77,6 +110,14 @@ int main(int argc, char **argv)
     out["mb_per_s"] = double(ds.fileBytes) / 1e6 / loadSeconds;
     out["peak_rss_mb"] = peakRssMiB();
     out["rss_before_mb"] = rssBefore;
+    if (*load) {
+        // What the full JSON grammar check (the loader runs it on every line it accepts) costs on
+        // its own, over the same lines: its share of the load time.
+        const double check = syntaxCheckSeconds(file);
+        out["syntax_check_seconds"] = check;
+        out["syntax_check_mb_per_s"] = double(ds.fileBytes) / 1e6 / check;
+        out["syntax_check_share_of_load"] = check / loadSeconds;
+    }
     if (*trainCmd) {
         ranker::TrainConfig config;
         config.embeddingDim = dim;

@@ -34,50 +34,9 @@ std::string fileName(const std::string &path)
 
 } // namespace
 
-nlohmann::json toJson(const TrainConfig &c)
-{
-    return {{"model_name", c.name},       {"embedding_dim", c.embeddingDim}, {"hidden_dim", c.hiddenDim},
-            {"learning_rate", c.learningRate}, {"batch_size", c.batchSize},  {"epochs", c.epochs},
-            {"margin", c.margin},         {"val_split", c.valSplit},         {"seed", c.seed},
-            {"device", c.device},         {"ties", toString(c.ties)},        {"keep", toString(c.keep)},
-            {"threads", c.threads},       {"dropout", c.dropout}};
-}
-
-void fromJson(const nlohmann::json &j, TrainConfig &c)
-{
-    if (!j.is_object())
-        return;
-    c.name = j.value("model_name", c.name);
-    c.embeddingDim = j.value("embedding_dim", c.embeddingDim);
-    c.hiddenDim = j.value("hidden_dim", c.hiddenDim);
-    c.learningRate = j.value("learning_rate", c.learningRate);
-    c.batchSize = j.value("batch_size", c.batchSize);
-    c.epochs = j.value("epochs", c.epochs);
-    c.margin = j.value("margin", c.margin);
-    c.valSplit = j.value("val_split", c.valSplit);
-    c.seed = j.value("seed", c.seed);
-    c.device = j.value("device", c.device);
-    if (j.contains("ties") && j["ties"].is_string())
-        c.ties = tiePolicyFromString(j["ties"].get<std::string>());
-    if (j.contains("keep") && j["keep"].is_string())
-        c.keep = keepPolicyFromString(j["keep"].get<std::string>());
-    c.threads = j.value("threads", c.threads);
-    c.dropout = j.value("dropout", c.dropout);
-}
-
 RunFiles RunFiles::forName(const std::string &name)
 {
     return {name + ".pth", name + ".onnx", name + "_metadata.json"};
-}
-
-std::string isoTimestampUtc()
-{
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
 }
 
 nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const TrainConfig &config,

@@ -1,5 +1,6 @@
 // Dataset loading: every field, dedup by id, feature layout, and a diagnostic for every bad line.
 #include "core/dataset.h"
+#include "core/json_syntax.h"
 #include "core/error.h"
 #include "core/features.h"
 #include "testsupport.h"
@@ -133,9 +134,51 @@ private Q_SLOTS:
         QTest::newRow("reason-tags-not-strings") << QStringLiteral("{\"item_a\": %1, \"item_b\": %2, \"label\": 1, \"reason_tags\": [1]}").arg(a, b)
                                                  << QStringLiteral("reason_tags must be an array of strings");
         QTest::newRow("trailing-garbage") << pair(QStringLiteral("1")) + QStringLiteral(" xyz") << QStringLiteral("invalid JSON");
+        // Malformed where On-Demand parsing only skips (found by the line fuzzer): still invalid JSON.
+        QTest::newRow("colon-after-skipped-value")
+            << pair(QStringLiteral("1")).replace(QStringLiteral("\"label\""), QStringLiteral("\"note\": \"x\": 2, \"label\""))
+            << QStringLiteral("invalid JSON at column");
+        QTest::newRow("bad-escape-in-unknown-field")
+            << pair(QStringLiteral("1")).replace(QStringLiteral("\"label\""), QStringLiteral("\"note\": \"\\x\", \"label\""))
+            << QStringLiteral("invalid JSON at column");
+        QTest::newRow("leading-zero-in-unknown-field")
+            << pair(QStringLiteral("1")).replace(QStringLiteral("\"label\""), QStringLiteral("\"n\": 01, \"label\""))
+            << QStringLiteral("invalid JSON at column");
         QTest::newRow("unresolved-embedding-id")
             << QStringLiteral("{\"item_a\": {\"id\": \"u\", \"embedding_id\": \"emb-9\"}, \"item_b\": %1, \"label\": 1}").arg(b)
             << QStringLiteral("item_a.embedding_id \"emb-9\" cannot be resolved: no embeddings file was given");
+    }
+
+    void jsonSyntax_acceptsJsonAndFindsTheFirstError_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("column"); // 0: valid
+        QTest::newRow("object") << QStringLiteral(" {\"a\": [1, -0.5e+3, true, false, null, {}, []], \"b\": \"\\u00e9\\n\"} ") << 0;
+        QTest::newRow("number") << QStringLiteral("-0") << 0;
+        QTest::newRow("nested") << QStringLiteral("[[[[{\"x\": [[]]}]]]]") << 0;
+        QTest::newRow("colon-after-value") << QStringLiteral("{\"a\": \"x\": 1}") << 10;
+        QTest::newRow("trailing-comma") << QStringLiteral("[1, 2,]") << 7;
+        QTest::newRow("leading-zero") << QStringLiteral("[01]") << 3;
+        QTest::newRow("bare-dot") << QStringLiteral("[1.]") << 4;
+        QTest::newRow("plus-sign") << QStringLiteral("[+1]") << 2;
+        QTest::newRow("control-in-string") << QStringLiteral("[\"a\tb\"]") << 4;
+        QTest::newRow("bad-escape") << QStringLiteral("[\"\\x\"]") << 4;
+        QTest::newRow("short-unicode") << QStringLiteral("[\"\\u12\"]") << 7;
+        QTest::newRow("unclosed-string") << QStringLiteral("[\"abc") << 6;
+        QTest::newRow("unclosed-object") << QStringLiteral("{\"a\": 1") << 8;
+        QTest::newRow("key-not-string") << QStringLiteral("{a: 1}") << 2;
+        QTest::newRow("two-values") << QStringLiteral("{} {}") << 4;
+        QTest::newRow("nan") << QStringLiteral("[NaN]") << 2;
+        QTest::newRow("empty") << QString() << 1;
+    }
+
+    void jsonSyntax_acceptsJsonAndFindsTheFirstError()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, column);
+        std::string what;
+        QCOMPARE(int(jsonSyntaxError(text.toStdString(), &what)), column);
+        QCOMPARE(what.empty(), column == 0);
     }
 
     void loadBadLine_reportsLineNumberAndReason()

@@ -1,6 +1,8 @@
 // Fuzzes the parser of one dataset line: any bytes must give a valid pair or a reason, never a
-// crash, a hang or undefined behaviour.
+// crash, a hang or undefined behaviour. On a valid line it also checks the Review place's
+// byte-preserving relabelling (relabel_check.h).
 #include "core/dataset.h"
+#include "relabel_check.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const std::string line(reinterpret_cast<const char *>(data), size);
     // Small dimensions so that valid embeddings are reachable for the fuzzer.
     for (int dim : {0, 3})
-        (void)ranker::validateLine(line, dim);
+        if (ranker::validateLine(line, dim).empty() && !ranker::fuzz::relabelProblem(line, dim).empty())
+            __builtin_trap();
     return 0;
 }
