@@ -18,6 +18,7 @@
 #include "ui/trainpanel.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -80,6 +81,17 @@ bool replaceFile(const QString &path, const QByteArray &bytes)
     return writeAll(tmp, bytes) && std::rename(qPrintable(tmp), qPrintable(path)) == 0;
 }
 
+/// With RANKER_FAULT_SCREENSHOTS=DIR, saves `widget` as DIR/NAME.png (the README's pictures).
+void screenshot(QWidget *widget, const char *name)
+{
+    const QString folder = qEnvironmentVariable("RANKER_FAULT_SCREENSHOTS");
+    if (folder.isEmpty() || !widget)
+        return;
+    QDir().mkpath(folder);
+    QCoreApplication::processEvents();
+    widget->grab().save(QDir(folder).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
+}
+
 /**
  * Answers the next message box when it opens (it runs its own event loop): clicks the button with
  * `objectName`, or the standard button `fallback`, and keeps the box's text.
@@ -87,14 +99,17 @@ bool replaceFile(const QString &path, const QByteArray &bytes)
 class DialogAnswer
 {
 public:
-    DialogAnswer(const QString &objectName, QMessageBox::StandardButton fallback = QMessageBox::NoButton)
+    DialogAnswer(const QString &objectName, QMessageBox::StandardButton fallback = QMessageBox::NoButton,
+                 const char *screenshotName = nullptr)
     {
         m_timer.setInterval(20);
-        QObject::connect(&m_timer, &QTimer::timeout, [this, objectName, fallback] {
+        QObject::connect(&m_timer, &QTimer::timeout, [this, objectName, fallback, screenshotName] {
             auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
             if (!box)
                 return;
             m_timer.stop();
+            if (screenshotName)
+                screenshot(box, screenshotName);
             m_text = box->text() + QLatin1Char('\n') + box->informativeText();
             QAbstractButton *button =
                 objectName.isEmpty() ? box->button(fallback) : box->findChild<QPushButton *>(objectName);
@@ -195,7 +210,7 @@ void StudioFaultsTest::closeWindowDuringTraining_asksThenStopsKeepsTheRunAndClos
 
     // Cancel: the window stays, and so does the run.
     {
-        DialogAnswer cancel(QString(), QMessageBox::Cancel);
+        DialogAnswer cancel(QString(), QMessageBox::Cancel, "fault-close-during-training");
         QVERIFY(!window->close());
         QVERIFY(cancel.answered());
         QVERIFY2(cancel.text().contains(QStringLiteral("Stop it and quit")), qPrintable(cancel.text()));
@@ -258,6 +273,7 @@ void StudioFaultsTest::fullDiskAtExport_keepsTheModelUntilSavedElsewhere()
     auto *saveElsewhere = window->findChild<QPushButton *>(QStringLiteral("saveRunElsewhereButton"));
     QVERIFY(saveElsewhere->isVisible());
     QVERIFY(panel->hasUnsavedRun());
+    screenshot(window.get(), "fault-export-failed");
 
     // Closing now asks first; Cancel keeps the trained model.
     {
@@ -328,6 +344,7 @@ void StudioFaultsTest::datasetChangedOnDisk_noticeAndReload()
     lines.erase(lines.begin(), lines.begin() + 30);
     QVERIFY(replaceFile(path, lines.join('\n')));
     QTRY_VERIFY_WITH_TIMEOUT(panel->fileNotice().contains(QStringLiteral("changed on disk")), 10000);
+    screenshot(&window, "fault-dataset-changed");
     QCOMPARE(window.dataset()->pairs.size(), pairs); // what is shown is kept until asked
     auto *reload = window.findChild<QPushButton *>(QStringLiteral("reloadDatasetButton"));
     QVERIFY(reload->isVisible());
@@ -399,7 +416,7 @@ void StudioFaultsTest::reviewFileReplacedOnDisk_bannerThenSaveAsksAndOverwrites(
     QVERIFY(panel->hasUnsavedChanges());
     // Overwrite: ours on disk, theirs kept as .bak.
     {
-        DialogAnswer overwrite(QStringLiteral("overwriteButton"));
+        DialogAnswer overwrite(QStringLiteral("overwriteButton"), QMessageBox::NoButton, "fault-review-save-conflict");
         QTest::mouseClick(panel->findChild<QToolButton *>(QStringLiteral("saveButton")), Qt::LeftButton);
         QVERIFY(overwrite.answered());
     }
@@ -436,6 +453,7 @@ void StudioFaultsTest::reviewFileRewrittenInPlace_reloadCarriesTheEditsOver()
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
     QVERIFY(
         panel->findChild<QLabel *>(QStringLiteral("diskChangedText"))->text().contains(QStringLiteral("rewritten")));
+    screenshot(panel.get(), "fault-review-rewritten");
 
     // Save cannot write over it: the dialog offers only the reload.
     {
