@@ -1,3 +1,7 @@
+# Every suite's timeout is multiplied by this: instrumented builds (installer/setup.sh sanitize)
+# run several times slower than the normal one.
+set(RANKER_TEST_TIMEOUT_FACTOR 1 CACHE STRING "Multiplier for each test's ctest TIMEOUT")
+
 # ranker_add_test(NAME SOURCES... LIBS ...): one Qt Test executable per suite, run offscreen by ctest.
 function(ranker_add_test name)
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
@@ -9,6 +13,7 @@ function(ranker_add_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
   endif()
+  math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${RANKER_TEST_TIMEOUT_FACTOR}")
   set_tests_properties(${name} PROPERTIES
     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1;OMP_WAIT_POLICY=PASSIVE"
     TIMEOUT ${ARG_TIMEOUT}

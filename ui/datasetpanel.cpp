@@ -1,6 +1,7 @@
 #include "ui/datasetpanel.h"
 
 #include "core/dataset.h"
+#include "ui/chartaxes.h"
 #include "ui/pairstablemodel.h"
 
 #include <QBarCategoryAxis>
@@ -430,8 +431,7 @@ void DatasetPanel::updateCharts()
     // Label balance: one bar per label, with its count on the bar and its share under it.
     QChart *labels = m_labelChart->chart();
     labels->removeAllSeries();
-    for (QAbstractAxis *axis : labels->axes())
-        labels->removeAxis(axis);
+    deleteAxes(labels);
     labels->setTitle(tr("Label balance"));
     auto *set = new QBarSet(tr("Pairs"));
     set->setColor(QColor(0x3b, 0x7d, 0xd8));
@@ -468,8 +468,7 @@ void DatasetPanel::updateCharts()
     // Item types, largest first (at most 10 bars).
     QChart *types = m_typeChart->chart();
     types->removeAllSeries();
-    for (QAbstractAxis *axis : types->axes())
-        types->removeAxis(axis);
+    deleteAxes(types);
     types->setTitle(tr("Items by type"));
     std::vector<std::pair<std::string, int64_t>> counts;
     for (const auto &entry : ds.itemTypeCounts())

@@ -1,6 +1,7 @@
 #include "ui/history/runcompareview.h"
 
 #include "core/atomic_file.h"
+#include "ui/chartaxes.h"
 #include "ui/history/comparisonmodel.h"
 
 #include <QChart>
@@ -50,15 +51,6 @@ QChartView *makeChartView(const QString &objectName, QWidget *parent)
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumSize(260, 220);
     return view;
-}
-
-/// Removes and deletes the chart's axes (QChart::removeAxis only gives up their ownership).
-void removeAxes(QChart *chart)
-{
-    for (QAbstractAxis *axis : chart->axes()) {
-        chart->removeAxis(axis);
-        delete axis;
-    }
 }
 
 QString safeFileName(const QString &name)
@@ -265,7 +257,7 @@ std::vector<double> RunCompareView::smoothed(const std::vector<double> &values) 
 void RunCompareView::fillChart(QChart *chart, bool accuracy)
 {
     chart->removeAllSeries();
-    removeAxes(chart);
+    deleteAxes(chart);
     chart->setTitle(accuracy ? tr("Accuracy, %  (solid: train, dashed: validation)")
                              : tr("Loss  (solid: train, dashed: validation)"));
     auto *x = new QValueAxis;
@@ -340,7 +332,7 @@ void RunCompareView::rebuildScatter()
 {
     QChart *chart = m_scatterView->chart();
     chart->removeAllSeries();
-    removeAxes(chart);
+    deleteAxes(chart);
     const QString key = m_scatterParameter->currentData().toString();
     const auto &fields = comparisonFields();
     size_t field = 0;
