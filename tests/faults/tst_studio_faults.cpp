@@ -46,22 +46,6 @@ const bool g_obeysPermissions = test::obeyFilePermissions();
 
 const QString kSample = QStringLiteral(RANKER_SOURCE_DIR "/resources/sample/sample_pairs.jsonl");
 
-void setSpin(QSpinBox *spin, int value)
-{
-    spin->setFocus();
-    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(spin, QString::number(value));
-    QTest::keyClick(spin, Qt::Key_Tab);
-}
-
-nlohmann::json readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
-}
-
 QByteArray readAll(const QString &path)
 {
     QFile f(path);
@@ -200,8 +184,8 @@ void StudioFaultsTest::closeWindowDuringTraining_asksThenStopsKeepsTheRunAndClos
     auto window = test::windowWithSample();
     QVERIFY(window);
     window->setPlace(ui::MainWindow::TrainPlace);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 100000);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 8);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 100000);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 8);
     auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
     QSignalSpy finished(controller, &ui::TrainingController::finished);
     QSignalSpy epochs(controller, &ui::TrainingController::epochReported);
@@ -232,7 +216,7 @@ void StudioFaultsTest::closeWindowDuringTraining_asksThenStopsKeepsTheRunAndClos
     const auto outcome = finished.first().first().value<ui::RunOutcome>();
     QCOMPARE(outcome.end, RunEnd::Cancelled);
     QVERIFY(outcome.runDir.startsWith(workspace()));
-    const nlohmann::json metadata = readJson(outcome.metadataPath);
+    const nlohmann::json metadata = test::readJson(outcome.metadataPath);
     QCOMPARE(metadata.value("ended", std::string()), std::string("cancelled"));
     const int completed = metadata.value("epochs_completed", 0);
     QVERIFY(completed >= epochsBefore);
@@ -249,7 +233,7 @@ void StudioFaultsTest::fullDiskAtExport_keepsTheModelUntilSavedElsewhere()
     auto *panel = window->findChild<ui::TrainPanel *>();
     auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
     auto *train = window->findChild<QPushButton *>(QStringLiteral("trainButton"));
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 3);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 3);
     QSignalSpy finished(controller, &ui::TrainingController::finished);
     QSignalSpy exportFailed(controller, &ui::TrainingController::exportFailed);
 
@@ -295,7 +279,7 @@ void StudioFaultsTest::fullDiskAtExport_keepsTheModelUntilSavedElsewhere()
     QCOMPARE(outcome.epochsCompleted, 3);
     for (const QString &file : {outcome.pthPath, outcome.onnxPath, outcome.metadataPath})
         QVERIFY2(QFileInfo(file).size() > 0, qPrintable(file));
-    QCOMPARE(readJson(outcome.metadataPath).value("epochs_completed", 0), 3);
+    QCOMPARE(test::readJson(outcome.metadataPath).value("epochs_completed", 0), 3);
     QVERIFY(!saveElsewhere->isVisible());
     QVERIFY(!panel->hasUnsavedRun());
     QVERIFY(window->close()); // nothing left to ask about
@@ -506,7 +490,7 @@ void StudioFaultsTest::runNotesIntoFullDisk_saysNotSavedAndKeepsTheOldNotes()
     auto window = test::windowWithSample();
     QVERIFY(window);
     window->setPlace(ui::MainWindow::TrainPlace);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 2);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 2);
     auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
     QSignalSpy finished(controller, &ui::TrainingController::finished);
     QTest::mouseClick(window->findChild<QPushButton *>(QStringLiteral("trainButton")), Qt::LeftButton);

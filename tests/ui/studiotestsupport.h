@@ -4,10 +4,14 @@
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
 
+#include <QFile>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <nlohmann/json.hpp>
 
 #include <memory>
 
@@ -22,6 +26,24 @@ inline void resetStudioSettings(const QString &workspace)
     settings.load();
     settings.workspace = workspace;
     settings.save();
+}
+
+/// Types `value` into a spin box as a person does: select its text, type the number, Tab away.
+inline void setSpin(QSpinBox *spin, int value)
+{
+    spin->setFocus();
+    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(spin, QString::number(value));
+    QTest::keyClick(spin, Qt::Key_Tab);
+}
+
+/// A JSON file (a run's metadata), or a discarded value when it cannot be read.
+inline nlohmann::json readJson(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return nlohmann::json::value_t::discarded;
+    return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
 }
 
 /// A shown main window with the bundled sample loaded.

@@ -23,14 +23,6 @@ using namespace ranker;
 namespace {
 // The target is 100 ms; a loaded test machine gets some slack before the suite fails.
 constexpr double kFailAboveMs = 500;
-
-void setSpin(QSpinBox *spin, int value)
-{
-    spin->setFocus();
-    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(spin, QString::number(value));
-    QTest::keyClick(spin, Qt::Key_Tab);
-}
 } // namespace
 
 class ResponsivenessTest final : public QObject
@@ -80,10 +72,10 @@ void ResponsivenessTest::duringTraining_eventLoopDelaySmall()
         batch = 32;
     }
     window->setPlace(ui::MainWindow::TrainPlace);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), epochs);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), batch);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), epochs);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), batch);
     // One intra-op thread: OpenMP's spinning barriers crawl on a shared, oversubscribed machine.
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("threadsSpin")), 1);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("threadsSpin")), 1);
     auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
     QSignalSpy finished(controller, &ui::TrainingController::finished);
     QSignalSpy batches(controller, &ui::TrainingController::batchReported);

@@ -32,27 +32,6 @@
 
 using namespace ranker;
 
-namespace {
-
-void setSpin(QSpinBox *spin, int value)
-{
-    // As a person does it: select the text, type the number.
-    spin->setFocus();
-    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(spin, QString::number(value));
-    QTest::keyClick(spin, Qt::Key_Tab);
-}
-
-nlohmann::json readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
-}
-
-} // namespace
-
 class TrainPanelTest final : public QObject
 {
     Q_OBJECT
@@ -121,8 +100,8 @@ void TrainPanelTest::restoreDefaults_resetsEveryField()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     window.setPlace(ui::MainWindow::TrainPlace);
-    setSpin(window.findChild<QSpinBox *>(QStringLiteral("hiddenDimSpin")), 64);
-    setSpin(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 7);
+    test::setSpin(window.findChild<QSpinBox *>(QStringLiteral("hiddenDimSpin")), 64);
+    test::setSpin(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 7);
     window.findChild<QComboBox *>(QStringLiteral("tiesCombo"))->setCurrentIndex(1);
     QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("hiddenDimSpin"))->value(), 64);
     QTest::mouseClick(window.findChild<QPushButton *>(QStringLiteral("restoreDefaultsButton")), Qt::LeftButton);
@@ -154,8 +133,8 @@ void TrainPanelTest::form_lastValuesRemembered()
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.setPlace(ui::MainWindow::TrainPlace);
-        setSpin(window.findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 16);
-        setSpin(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 7);
+        test::setSpin(window.findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 16);
+        test::setSpin(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 7);
         window.close(); // saves the form
     }
     ui::MainWindow again;
@@ -169,7 +148,7 @@ void TrainPanelTest::train3Epochs_chartRunFolderAndMetadata()
     auto window = test::windowWithSample();
     QVERIFY(window);
     window->setPlace(ui::MainWindow::TrainPlace);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 3);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 3);
     auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
     QVERIFY(controller);
     QSignalSpy finished(controller, &ui::TrainingController::finished);
@@ -201,7 +180,7 @@ void TrainPanelTest::train3Epochs_chartRunFolderAndMetadata()
     for (const QString &name : {QStringLiteral("pairwise_ranker.pth"), QStringLiteral("pairwise_ranker.onnx"),
                                 QStringLiteral("pairwise_ranker_metadata.json")})
         QVERIFY2(QFileInfo(outcome.runDir + QLatin1Char('/') + name).size() > 0, qPrintable(name));
-    const nlohmann::json metadata = readJson(outcome.metadataPath);
+    const nlohmann::json metadata = test::readJson(outcome.metadataPath);
     QCOMPARE(metadata.value("epochs", 0), 3);
     QCOMPARE(metadata.value("epochs_completed", 0), 3);
     QCOMPARE(metadata.value("ended", std::string()), std::string("completed"));
@@ -228,8 +207,8 @@ void TrainPanelTest::stopDuringLongRun_endsCancelledWithinASecond()
     auto window = test::windowWithSample();
     QVERIFY(window);
     window->setPlace(ui::MainWindow::TrainPlace);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 100000);
-    setSpin(window->findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 8);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 100000);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("batchSizeSpin")), 8);
     auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
     QSignalSpy finished(controller, &ui::TrainingController::finished);
     QSignalSpy epochs(controller, &ui::TrainingController::epochReported);
@@ -248,7 +227,7 @@ void TrainPanelTest::stopDuringLongRun_endsCancelledWithinASecond()
     QCOMPARE(outcome.end, RunEnd::Cancelled);
     QVERIFY(outcome.epochsCompleted >= 2);
     QVERIFY(outcome.epochsCompleted < 100000);
-    const nlohmann::json metadata = readJson(outcome.metadataPath);
+    const nlohmann::json metadata = test::readJson(outcome.metadataPath);
     QCOMPARE(metadata.value("ended", std::string()), std::string("cancelled"));
     QVERIFY(QFileInfo::exists(outcome.onnxPath));
     QVERIFY(QFileInfo::exists(outcome.pthPath));
@@ -264,7 +243,7 @@ void TrainPanelTest::embeddingDimChanged_trainWaitsForReload()
     auto *train = window->findChild<QPushButton *>(QStringLiteral("trainButton"));
     auto *reload = window->findChild<QPushButton *>(QStringLiteral("reloadWithDimButton"));
     QVERIFY(!reload->isVisible());
-    setSpin(dim, 16);
+    test::setSpin(dim, 16);
     QVERIFY(!train->isEnabled());
     QVERIFY(reload->isVisible());
     // Read with D = 16, every 32-value embedding is a bad line: the file is refused, the dataset stays.
@@ -272,7 +251,7 @@ void TrainPanelTest::embeddingDimChanged_trainWaitsForReload()
     QTest::mouseClick(reload, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20000);
     QCOMPARE(window->dataset()->embeddingDim, 32);
-    setSpin(dim, 32);
+    test::setSpin(dim, 32);
     window->setPlace(ui::MainWindow::TrainPlace);
     QVERIFY(train->isEnabled());
 }
