@@ -5,6 +5,7 @@
 #include "core/model.h"
 #include "core/version.h"
 #include "ui/datasetpanel.h"
+#include "ui/filechangewatcher.h"
 #include "ui/history/runhistorypanel.h"
 #include "ui/review/reviewdocument.h"
 #include "ui/review/reviewpanel.h"
@@ -22,7 +23,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -137,12 +137,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_datasetPanel, &DatasetPanel::embeddingsFileRequested, this, &MainWindow::chooseEmbeddingsFile);
     connect(m_datasetPanel, &DatasetPanel::reloadRequested, this, &MainWindow::reloadDataset);
     // Another program may change or remove the open dataset's file: say so, and offer to read it again.
-    m_datasetWatcher = new QFileSystemWatcher(this);
-    m_datasetCheck = new QTimer(this);
-    m_datasetCheck->setSingleShot(true);
-    m_datasetCheck->setInterval(300);
-    connect(m_datasetWatcher, &QFileSystemWatcher::fileChanged, m_datasetCheck, qOverload<>(&QTimer::start));
-    connect(m_datasetCheck, &QTimer::timeout, this, &MainWindow::checkDatasetOnDisk);
+    m_datasetWatcher = std::make_unique<FileChangeWatcher>(this, 300, [this] { checkDatasetOnDisk(); });
     // Labels saved in the Review place are what the next run should train on.
     connect(m_reviewPanel->document(), &ReviewDocument::saved, this, [this](const QString &path) {
         if (m_dataset && QFileInfo(path) == QFileInfo(QString::fromStdString(m_dataset->path)))
@@ -389,6 +384,7 @@ void MainWindow::onLoaded(const DatasetPtr &dataset, qint64 milliseconds)
             .arg(QLocale().toString(qint64(dataset->pairs.size())), QLocale().toString(qint64(dataset->items.size())))
             .arg(dataset->embeddingDim));
     m_reviewDim = dataset->embeddingDim;
+    m_datasetWatcher->watch(path);
     checkDatasetOnDisk();
     if (m_places->currentIndex() == int(ReviewPlace))
         syncReviewPanel();
@@ -441,11 +437,6 @@ void MainWindow::checkDatasetOnDisk()
     if (!m_dataset)
         return;
     const QString path = QString::fromStdString(m_dataset->path);
-    // A file replaced by a rename is no longer watched: watch whatever has the name now.
-    if (!m_datasetWatcher->files().isEmpty())
-        m_datasetWatcher->removePaths(m_datasetWatcher->files());
-    if (QFileInfo::exists(path))
-        m_datasetWatcher->addPath(path);
     const QString name = QFileInfo(path).fileName().toHtmlEscaped();
     switch (checkFileOnDisk(*m_dataset)) {
     case FileOnDisk::Same:

@@ -4,9 +4,9 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
-class QFileSystemWatcher;
-class QTimer;
 class QLabel;
 class QMenu;
 class QTabWidget;
@@ -14,6 +14,7 @@ class QTabWidget;
 namespace ranker::ui {
 
 class DatasetPanel;
+class FileChangeWatcher;
 class ReviewPanel;
 class RunHistoryPanel;
 class Settings;
@@ -91,8 +92,7 @@ private:
     QAction *m_trainAction = nullptr;
     QAction *m_stopAction = nullptr;
     QLabel *m_statusDataset = nullptr;
-    QFileSystemWatcher *m_datasetWatcher = nullptr;
-    QTimer *m_datasetCheck = nullptr; ///< gathers a burst of change notifications into one check
+    std::unique_ptr<FileChangeWatcher> m_datasetWatcher; ///< the open dataset's file
 };
 
 } // namespace ranker::ui

@@ -6,6 +6,7 @@
 #include "core/label_document.h"
 #include "core/model.h"
 #include "core/runs.h"
+#include "ui/filechangewatcher.h"
 #include "ui/review/paircard.h"
 #include "ui/review/pairlistmodel.h"
 #include "ui/review/reviewdocument.h"
@@ -18,7 +19,6 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QFormLayout>
 #include <QFrame>
 #include <QGridLayout>
@@ -89,12 +89,7 @@ ReviewPanel::ReviewPanel(QWidget *parent)
         updateTitle();
         Q_EMIT modifiedChanged(hasUnsavedChanges());
     });
-    m_watcher = new QFileSystemWatcher(this);
-    m_diskCheck = new QTimer(this);
-    m_diskCheck->setSingleShot(true);
-    m_diskCheck->setInterval(150);
-    connect(m_watcher, &QFileSystemWatcher::fileChanged, m_diskCheck, qOverload<>(&QTimer::start));
-    connect(m_diskCheck, &QTimer::timeout, this, &ReviewPanel::checkFileOnDisk);
+    m_watcher = std::make_unique<FileChangeWatcher>(this, 150, [this] { checkFileOnDisk(); });
     onReset();
 }
 
@@ -587,7 +582,7 @@ void ReviewPanel::finishOpen(const QString &path, std::shared_ptr<LabelDocument>
     }
     m_document->adopt(std::move(document));
     m_diskBanner->hide();
-    watchFile();
+    m_watcher->watch(path);
     if (carry) {
         const std::vector<PairEdit> edits = std::exchange(m_carryEdits, {});
         const int unmatched = m_document->carryOver(edits);
@@ -1308,20 +1303,10 @@ bool ReviewPanel::reloadFromDisk(bool keepEdits)
     return openFile(path, m_embeddingDim);
 }
 
-void ReviewPanel::watchFile()
-{
-    if (!m_watcher->files().isEmpty())
-        m_watcher->removePaths(m_watcher->files());
-    if (m_document->isOpen() && QFileInfo::exists(filePath()))
-        m_watcher->addPath(filePath());
-}
-
 void ReviewPanel::checkFileOnDisk()
 {
     if (!m_document->isOpen() || m_loadThread)
         return;
-    // A file replaced by a rename is no longer watched: watch whatever has the name now.
-    watchFile();
     using DiskState = LabelDocument::DiskState;
     const DiskState state = m_document->data().diskState();
     const QString name = QFileInfo(filePath()).fileName();

@@ -14,7 +14,6 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QCompleter;
-class QFileSystemWatcher;
 class QFrame;
 class QLabel;
 class QLineEdit;
@@ -23,7 +22,6 @@ class QPushButton;
 class QStringListModel;
 class QTableView;
 class QThread;
-class QTimer;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -34,6 +32,7 @@ struct PairEdit;
 
 namespace ranker::ui {
 
+class FileChangeWatcher;
 class PairCard;
 class PairListModel;
 class ReviewDocument;
@@ -126,7 +125,6 @@ private:
     void toggleHelp();
     void setMessage(const QString &text, bool isError);
     void updateTitle();
-    void watchFile();
     void checkFileOnDisk();
     /// Save was refused because the file changed on disk: ask what to do. @return true if saved.
     bool resolveSaveConflict(bool canOverwrite, const QString &reason);
@@ -147,8 +145,7 @@ private:
     QThread *m_loadThread = nullptr;
     std::shared_ptr<std::atomic_bool> m_cancelLoad;
     int m_embeddingDim = 0;
-    QFileSystemWatcher *m_watcher = nullptr;
-    QTimer *m_diskCheck = nullptr; ///< gathers a burst of change notifications into one check
+    std::unique_ptr<FileChangeWatcher> m_watcher; ///< the file under review
     /// Edits to carry over to the version being reloaded, and where the reviewer was.
     std::vector<ranker::PairEdit> m_carryEdits;
     bool m_carryPending = false;
