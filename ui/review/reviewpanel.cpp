@@ -584,6 +584,9 @@ void ReviewPanel::finishOpen(const QString &path, std::shared_ptr<LabelDocument>
     m_diskBanner->hide();
     m_watcher->watch(path);
     if (carry) {
+        // The edits came along in memory: the journal of the version they were made on goes, and
+        // they are journalled again as they are applied to this one.
+        m_document->discardJournal();
         const std::vector<PairEdit> edits = std::exchange(m_carryEdits, {});
         const int unmatched = m_document->carryOver(edits);
         const int row = std::exchange(m_reloadRow, -1);
@@ -1298,8 +1301,6 @@ bool ReviewPanel::reloadFromDisk(bool keepEdits)
     m_carryEdits = keepEdits ? m_document->data().unsavedEdits() : std::vector<PairEdit>{};
     m_carryPending = true;
     m_reloadRow = m_current;
-    // The edits travel in memory; the journal of the old version would only be refused as stale.
-    m_document->discardJournal();
     return openFile(path, m_embeddingDim);
 }
 
