@@ -14,6 +14,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -73,6 +74,14 @@ private:
     PipelineResult m_previous;
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    /// A copy of the dataset as `pairs.jsonl` in a new folder `name`; empty when it cannot be made.
+    QString datasetCopyIn(const QString &name) const
+    {
+        const QString folder = path(name);
+        const QString file = QDir(folder).filePath(QStringLiteral("pairs.jsonl"));
+        return QDir().mkpath(folder) && QFile::copy(QString::fromStdString(m_input), file) ? file : QString();
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -196,10 +205,9 @@ private Q_SLOTS:
 
     void fullDisk_duringDatasetSave_keepsTheFileAndItsBackup()
     {
-        const QString folder = path(QStringLiteral("review-save"));
-        QVERIFY(QDir().mkpath(folder));
-        const QString file = QDir(folder).filePath(QStringLiteral("pairs.jsonl"));
-        QVERIFY(QFile::copy(qs(m_input), file));
+        const QString file = datasetCopyIn(QStringLiteral("review-save"));
+        QVERIFY(!file.isEmpty());
+        const QString folder = QFileInfo(file).path();
         LabelDocument doc;
         doc.open(file.toStdString(), 8);
         doc.setLabel(0, doc.row(0).label == 1 ? -1 : 1);
@@ -234,10 +242,8 @@ private Q_SLOTS:
 
     void fullDisk_duringJournal_keepsTheEditAndSaysSo()
     {
-        const QString folder = path(QStringLiteral("journal"));
-        QVERIFY(QDir().mkpath(folder));
-        const QString file = QDir(folder).filePath(QStringLiteral("pairs.jsonl"));
-        QVERIFY(QFile::copy(qs(m_input), file));
+        const QString file = datasetCopyIn(QStringLiteral("journal"));
+        QVERIFY(!file.isEmpty());
         LabelDocument doc;
         doc.open(file.toStdString(), 8);
         const int flipped = doc.row(3).label == 1 ? -1 : 1;
@@ -325,10 +331,9 @@ private Q_SLOTS:
 
     void unwritableDatasetFolder_saveFailsAndJournalSaysSo()
     {
-        const QString folder = path(QStringLiteral("read-only-data"));
-        QVERIFY(QDir().mkpath(folder));
-        const QString file = QDir(folder).filePath(QStringLiteral("pairs.jsonl"));
-        QVERIFY(QFile::copy(qs(m_input), file));
+        const QString file = datasetCopyIn(QStringLiteral("read-only-data"));
+        QVERIFY(!file.isEmpty());
+        const QString folder = QFileInfo(file).path();
         QVERIFY(QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::ExeOwner));
         const auto before = test::snapshot(folder);
         LabelDocument doc;
@@ -437,10 +442,8 @@ private Q_SLOTS:
 
     void reviewFileReplacedOnDisk_saveAsksBeforeOverwriting()
     {
-        const QString folder = path(QStringLiteral("conflict-replaced"));
-        QVERIFY(QDir().mkpath(folder));
-        const QString file = QDir(folder).filePath(QStringLiteral("pairs.jsonl"));
-        QVERIFY(QFile::copy(qs(m_input), file));
+        const QString file = datasetCopyIn(QStringLiteral("conflict-replaced"));
+        QVERIFY(!file.isEmpty());
         LabelDocument doc;
         doc.open(file.toStdString(), 8);
         QCOMPARE(doc.diskState(), LabelDocument::DiskState::Unchanged);
@@ -480,10 +483,8 @@ private Q_SLOTS:
 
     void reviewFileRewrittenInPlace_refusesToSaveAndEditsCarryOverToTheNewVersion()
     {
-        const QString folder = path(QStringLiteral("conflict-in-place"));
-        QVERIFY(QDir().mkpath(folder));
-        const QString file = QDir(folder).filePath(QStringLiteral("pairs.jsonl"));
-        QVERIFY(QFile::copy(qs(m_input), file));
+        const QString file = datasetCopyIn(QStringLiteral("conflict-in-place"));
+        QVERIFY(!file.isEmpty());
         LabelDocument doc;
         doc.open(file.toStdString(), 8);
         const int mine = doc.row(5).label == 1 ? -1 : 1;
@@ -532,10 +533,8 @@ private Q_SLOTS:
 
     void reviewFileRemovedOnDisk_saveWritesItAgain()
     {
-        const QString folder = path(QStringLiteral("conflict-removed"));
-        QVERIFY(QDir().mkpath(folder));
-        const QString file = QDir(folder).filePath(QStringLiteral("pairs.jsonl"));
-        QVERIFY(QFile::copy(qs(m_input), file));
+        const QString file = datasetCopyIn(QStringLiteral("conflict-removed"));
+        QVERIFY(!file.isEmpty());
         const QByteArray original = readAll(file);
         LabelDocument doc;
         doc.open(file.toStdString(), 8);
