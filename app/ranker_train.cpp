@@ -5,6 +5,7 @@
 #include "core/metadata.h"
 #include "core/model.h"
 #include "core/pipeline.h"
+#include "core/training/quality.h"
 #include "core/version.h"
 
 #include <CLI/CLI.hpp>
@@ -72,9 +73,17 @@ public:
         const int total = m_lastEpoch - m_firstEpoch + 1;
         const double fraction = (double(done) + double(b.batch) / double(b.batches)) / double(std::max(1, total));
         char text[160];
-        std::snprintf(text, sizeof text, "epoch %d/%d  batch %d/%d  loss %.4f%s", b.epoch, m_lastEpoch, b.batch,
-                      b.batches, b.runningLoss, eta(fraction).c_str());
+        std::snprintf(text, sizeof text, "%sepoch %d/%d  batch %d/%d  loss %.4f%s", m_prefix.c_str(), b.epoch,
+                      m_lastEpoch, b.batch, b.batches, b.runningLoss, eta(fraction).c_str());
         drawBar("train", fraction, text);
+    }
+
+    void onPhase(const ranker::PhaseReport &p) override
+    {
+        setEpochRange(p.firstEpoch, p.lastEpoch);
+        m_prefix = p.kind == ranker::PhaseReport::Fold    ? "fold " + std::to_string(p.fold) + "/" + std::to_string(p.folds) + "  "
+                   : p.kind == ranker::PhaseReport::Refit ? std::string("refit  ")
+                                                          : std::string();
     }
 
     void onEpoch(const ranker::EpochReport &e) override
@@ -82,10 +91,13 @@ public:
         if (m_quiet)
             return;
         clearBar();
-        std::fprintf(stderr, "epoch %d/%d  train_loss %.5f  val_loss %s  train_acc %s  val_acc %s  %.2fs  %.0f pairs/s\n",
-                     e.epoch, e.epochs, e.trainLoss, ranker::cli::formatNumber(e.valLoss, "%.5f").c_str(),
+        std::string cross;
+        if (std::isfinite(e.crossAccuracy))
+            cross = "  one_new_acc " + ranker::cli::formatPercent(e.crossAccuracy);
+        std::fprintf(stderr, "%sepoch %d/%d  train_loss %.5f  val_loss %s  train_acc %s  val_acc %s%s  %.2fs  %.0f pairs/s\n",
+                     m_prefix.c_str(), e.epoch, e.epochs, e.trainLoss, ranker::cli::formatNumber(e.valLoss, "%.5f").c_str(),
                      ranker::cli::formatPercent(e.trainAccuracy).c_str(), ranker::cli::formatPercent(e.valAccuracy).c_str(),
-                     e.seconds, e.pairsPerSecond);
+                     cross.c_str(), e.seconds, e.pairsPerSecond);
     }
 
     bool stopRequested() override { return g_interrupted.load(); }
@@ -140,6 +152,7 @@ private:
     bool m_tty = false;
     bool m_barShown = false;
     std::string m_stage;
+    std::string m_prefix; ///< "fold 2/5  ", "refit  " or nothing
     int m_firstEpoch = 1;
     int m_lastEpoch = 1;
     std::chrono::steady_clock::time_point m_lastDraw{};
@@ -152,7 +165,7 @@ int main(int argc, char **argv)
 {
     ranker::PipelineRequest request;
     ranker::TrainConfig &config = request.train;
-    std::string ties = "hinge", keep = "auto";
+    std::string ties = "hinge", keep = "auto", valBy = "items";
     bool quiet = false;
     uint64_t maxLineMiB = 64;
 
@@ -172,7 +185,28 @@ int main(int argc, char **argv)
     app.add_option("--batch-size", config.batchSize, "Batch size")->capture_default_str();
     app.add_option("--epochs", config.epochs, "Number of training epochs (with --resume: epochs to add)")->capture_default_str();
     app.add_option("--margin", config.margin, "Margin for ranking loss")->capture_default_str();
-    app.add_option("--val-split", config.valSplit, "Share of pairs held out for validation (0 turns it off)")->capture_default_str();
+    app.add_option("--val-split", config.valSplit,
+                   "Share of the items held out for validation (of the pairs with --val-by pairs; 0 turns it off)")
+        ->capture_default_str();
+    app.add_option("--val-by", valBy,
+                   "items: validate on pairs of held-out items, what an unseen item gets; pairs: hold out pairs, "
+                   "whose items are also trained on (optimistic)")
+        ->capture_default_str();
+    app.add_flag("--refit", config.refit,
+                 "After validation has chosen the epoch count, train on every pair for that many epochs and export that model");
+    app.add_option("--cv", config.cvFolds,
+                   "Cross-validate over K item-grouped folds (each a full run), then refit on every pair for the "
+                   "folds' mean best epoch and export that model (0: off)")
+        ->capture_default_str();
+    app.add_option("--test", request.testPath,
+                   "JSONL of pairs of items never in --input: the exported model is evaluated on it");
+    app.add_option("--weight-decay", config.weightDecay, "Adam's L2 weight decay (torch.optim.Adam's weight_decay)")
+        ->capture_default_str();
+    app.add_option("--dropout", config.dropout, "Dropout after the first hidden layer (the seed's 0.2)")
+        ->capture_default_str();
+    app.add_option("--patience", config.patience,
+                   "Stop after N epochs without a lower validation loss (0: train every epoch)")
+        ->capture_default_str();
     app.add_option("--seed", config.seed, "Random seed: same seed, data and settings give the same run")->capture_default_str();
     app.add_option("--device", config.device, "auto (CUDA when available), cpu or cuda")->capture_default_str();
     app.add_option("--ties", ties, "Pairs labelled 0: hinge (pull scores together) or skip")->capture_default_str();
@@ -196,20 +230,23 @@ int main(int argc, char **argv)
     try {
         config.ties = ranker::tiePolicyFromString(ties);
         config.keep = ranker::keepPolicyFromString(keep);
+        config.valBy = ranker::validationByFromString(valBy);
         request.load.maxLineBytes = maxLineMiB << 20;
-        int firstEpoch = 1;
-        if (!request.resumePath.empty()) {
-            // Read once here for the progress bar's epoch range; the pipeline reads it for training.
-            firstEpoch = ranker::loadCheckpoint(request.resumePath).epoch + 1;
-        }
-        progress.setEpochRange(firstEpoch, firstEpoch + config.epochs - 1);
+        progress.setEpochRange(1, config.epochs); // each training run sets its own range (onPhase)
         ranker::PipelineResult result = ranker::runPipeline(request, progress);
         const ranker::TrainResult &r = result.train;
-        std::printf("%s\n", r.message.c_str());
-        std::printf("kept epoch %d of %d; final train loss %s; best val accuracy %s; %.2fs on %s\n", r.keptEpoch,
-                    r.epochsCompleted, ranker::cli::formatNumber(result.metadata["final_train_loss"], "%.5f").c_str(),
-                    ranker::cli::formatPercent(result.metadata["best_val_accuracy"]).c_str(), r.seconds,
-                    r.device.c_str());
+        const nlohmann::json &m = result.metadata;
+        std::printf("%s\n", m.value("end_message", r.message).c_str());
+        std::printf("exported: %s, weights of epoch %d; train loss there %s; %.2fs on %s\n",
+                    m.value("exported_model", std::string("run")) == "refit" ? "the refit on every pair" : "the run",
+                    r.keptEpoch, ranker::cli::formatNumber(m["kept_train_loss"], "%.5f").c_str(),
+                    m.value("training_time", r.seconds), r.device.c_str());
+        const ranker::QualityFigure quality = ranker::headlineQuality(m);
+        std::printf("quality: %s\n", quality.label.c_str());
+        const ranker::Verdict verdict = ranker::judgeRun(m);
+        std::printf("verdict: %s — %s\n", ranker::toString(verdict.level), verdict.summary.c_str());
+        for (size_t i = 1; i < verdict.reasons.size(); ++i)
+            std::printf("         also: %s\n", verdict.reasons[i].c_str());
         std::printf("wrote %s\n      %s\n      %s\n", result.pthPath.c_str(), result.onnxPath.c_str(),
                     result.metadataPath.c_str());
         if (r.end == ranker::RunEnd::Diverged)

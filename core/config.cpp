@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <limits>
 
 namespace ranker {
 
@@ -79,7 +80,10 @@ void TrainConfig::validate() const
     require(std::isfinite(margin) && margin >= 0, "--margin must be a finite number ≥ 0");
     require(valSplit >= 0 && valSplit < 1, "--val-split must be in [0, 1)");
     require(threads >= 0 && threads <= 1024, "--threads must be between 0 and 1024");
-    require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+    require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1)");
+    require(std::isfinite(weightDecay) && weightDecay >= 0 && weightDecay <= 1, "--weight-decay must be in [0, 1]");
+    require(patience >= 0 && patience <= 1000000, "--patience must be between 0 and 1000000");
+    require(cvFolds == 0 || (cvFolds >= 2 && cvFolds <= 20), "--cv must be 0 (off) or between 2 and 20 folds");
 }
 
 nlohmann::json toJson(const TrainConfig &c)
@@ -92,34 +96,91 @@ nlohmann::json toJson(const TrainConfig &c)
             {"epochs", c.epochs},
             {"margin", c.margin},
             {"val_split", c.valSplit},
+            {"val_by", toString(c.valBy)},
             {"seed", c.seed},
             {"device", c.device},
             {"ties", toString(c.ties)},
             {"keep", toString(c.keep)},
             {"threads", c.threads},
-            {"dropout", c.dropout}};
+            {"dropout", c.dropout},
+            {"weight_decay", c.weightDecay},
+            {"patience", c.patience},
+            {"refit", c.refit},
+            {"cv_folds", c.cvFolds}};
 }
+
+namespace {
+
+/// Reads `key` into `target` when it is there with a fitting type; anything else leaves `target`.
+/// Foreign or damaged files reach here (History's "train again", the settings): a wrong type must
+/// not throw nlohmann's type_error at the user.
+void take(const nlohmann::json &j, const char *key, std::string &target)
+{
+    auto it = j.find(key);
+    if (it != j.end() && it->is_string())
+        target = it->get<std::string>();
+}
+
+void take(const nlohmann::json &j, const char *key, double &target)
+{
+    auto it = j.find(key);
+    if (it != j.end() && it->is_number())
+        target = it->get<double>();
+}
+
+void take(const nlohmann::json &j, const char *key, bool &target)
+{
+    auto it = j.find(key);
+    if (it != j.end() && it->is_boolean())
+        target = it->get<bool>();
+}
+
+template <typename Int>
+void take(const nlohmann::json &j, const char *key, Int &target)
+{
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number())
+        return;
+    const double value = it->get<double>();
+    if (value == std::floor(value) && value >= double(std::numeric_limits<Int>::min()) &&
+        value <= double(std::numeric_limits<Int>::max()))
+        target = it->is_number_unsigned() ? Int(it->get<uint64_t>()) : Int(it->get<int64_t>());
+}
+
+} // namespace
 
 void fromJson(const nlohmann::json &j, TrainConfig &c)
 {
     if (!j.is_object())
         return;
-    c.name = j.value("model_name", c.name);
-    c.embeddingDim = j.value("embedding_dim", c.embeddingDim);
-    c.hiddenDim = j.value("hidden_dim", c.hiddenDim);
-    c.learningRate = j.value("learning_rate", c.learningRate);
-    c.batchSize = j.value("batch_size", c.batchSize);
-    c.epochs = j.value("epochs", c.epochs);
-    c.margin = j.value("margin", c.margin);
-    c.valSplit = j.value("val_split", c.valSplit);
-    c.seed = j.value("seed", c.seed);
-    c.device = j.value("device", c.device);
-    if (j.contains("ties") && j["ties"].is_string())
-        c.ties = tiePolicyFromString(j["ties"].get<std::string>());
-    if (j.contains("keep") && j["keep"].is_string())
-        c.keep = keepPolicyFromString(j["keep"].get<std::string>());
-    c.threads = j.value("threads", c.threads);
-    c.dropout = j.value("dropout", c.dropout);
+    take(j, "model_name", c.name);
+    take(j, "embedding_dim", c.embeddingDim);
+    take(j, "hidden_dim", c.hiddenDim);
+    take(j, "learning_rate", c.learningRate);
+    take(j, "batch_size", c.batchSize);
+    take(j, "epochs", c.epochs);
+    take(j, "margin", c.margin);
+    take(j, "val_split", c.valSplit);
+    take(j, "seed", c.seed);
+    take(j, "device", c.device);
+    std::string name;
+    take(j, "ties", name);
+    if (!name.empty())
+        c.ties = tiePolicyFromString(name);
+    name.clear();
+    take(j, "keep", name);
+    if (!name.empty())
+        c.keep = keepPolicyFromString(name);
+    name.clear();
+    take(j, "val_by", name);
+    if (!name.empty())
+        c.valBy = validationByFromString(name);
+    take(j, "threads", c.threads);
+    take(j, "dropout", c.dropout);
+    take(j, "weight_decay", c.weightDecay);
+    take(j, "patience", c.patience);
+    take(j, "refit", c.refit);
+    take(j, "cv_folds", c.cvFolds);
 }
 
 std::string isoTimestampUtc()

@@ -77,12 +77,21 @@ nlohmann::json toJson(const Breakdown &b)
 
 } // namespace
 
+std::vector<double> scoreDiffs(const RankerModel &model, const Dataset &ds, const std::vector<int32_t> &pairs)
+{
+    const std::vector<float> scores = scoreItems(model, ds);
+    std::vector<double> diffs;
+    diffs.reserve(pairs.size());
+    for (int32_t index : pairs) {
+        const Pair &p = ds.pairs[size_t(index)];
+        diffs.push_back(double(scores[size_t(p.a)]) - double(scores[size_t(p.b)]));
+    }
+    return diffs;
+}
+
 Evaluation evaluate(const RankerModel &model, const Dataset &ds, const std::vector<int32_t> &pairs, double margin,
                     size_t worst)
 {
-    Evaluation e;
-    e.margin = margin;
-    std::vector<float> scores = scoreItems(model, ds);
     std::vector<int32_t> all;
     const std::vector<int32_t> *list = &pairs;
     if (pairs.empty()) {
@@ -91,12 +100,21 @@ Evaluation evaluate(const RankerModel &model, const Dataset &ds, const std::vect
             all[i] = int32_t(i);
         list = &all;
     }
+    return evaluateDiffs(ds, *list, scoreDiffs(model, ds, *list), margin, worst);
+}
+
+Evaluation evaluateDiffs(const Dataset &ds, const std::vector<int32_t> &pairs, const std::vector<double> &diffs,
+                         double margin, size_t worst)
+{
+    Evaluation e;
+    e.margin = margin;
     std::vector<ScoredPair> scored;
-    scored.reserve(list->size());
-    e.scoreDiffs.reserve(list->size());
-    for (int32_t index : *list) {
+    scored.reserve(pairs.size());
+    e.scoreDiffs.reserve(pairs.size());
+    for (size_t k = 0; k < pairs.size() && k < diffs.size(); ++k) {
+        const int32_t index = pairs[k];
         const Pair &p = ds.pairs[size_t(index)];
-        const double diff = double(scores[size_t(p.a)]) - double(scores[size_t(p.b)]);
+        const double diff = diffs[k];
         e.scoreDiffs.push_back(diff);
         count(e.overall, p.label, diff, margin);
         count(e.byItemType[typeKey(ds.items[size_t(p.a)].itemType, ds.items[size_t(p.b)].itemType)], p.label, diff, margin);

@@ -64,6 +64,14 @@ std::vector<RankedItem> rankItems(const RankerModel &model, const Dataset &ds);
 Evaluation evaluate(const RankerModel &model, const Dataset &ds, const std::vector<int32_t> &pairs, double margin,
                     size_t worst = 20);
 
+/// The same from score differences already computed, one per listed pair (cross-validation pools
+/// each fold's held-out pairs scored by that fold's model).
+Evaluation evaluateDiffs(const Dataset &ds, const std::vector<int32_t> &pairs, const std::vector<double> &diffs,
+                         double margin, size_t worst = 20);
+
+/// Score differences of the listed pairs under `model`.
+std::vector<double> scoreDiffs(const RankerModel &model, const Dataset &ds, const std::vector<int32_t> &pairs);
+
 nlohmann::json toJson(const Evaluation &evaluation, const Dataset &ds);
 
 } // namespace ranker

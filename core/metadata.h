@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 namespace ranker {
 
@@ -10,8 +11,11 @@ struct Dataset;
 struct TrainConfig;
 struct TrainResult;
 struct LoadOptions;
+struct Experiment;
 
-constexpr int kMetadataFormatVersion = 1;
+/// 2: validation by items, cross-validation, refit, test file, verdict; kept_* keys; the .pth holds
+/// the kept epoch's state.
+constexpr int kMetadataFormatVersion = 2;
 
 /// The configuration as the metadata and the checkpoint store it (the CLI's flag names, in snake_case).
 nlohmann::json toJson(const TrainConfig &config);
@@ -28,11 +32,16 @@ struct RunFiles
 
 /**
  * The run's metadata: the seed's keys (model_name, input_dim, hidden_dim, learning_rate,
- * batch_size, epochs, margin, dataset_size, training_time, loss_history) and everything
- * DESIGN.md adds (versions, device, per-epoch figures, best epoch, dataset, feature layout, …).
+ * batch_size, epochs, margin, dataset_size, training_time, loss_history — the exported model's
+ * train loss per epoch) and everything DESIGN.md adds (versions, device, per-epoch figures, the
+ * kept epoch and its figures, the validation block with what it was measured on, the folds, the
+ * refit, dataset, feature layout, …). The pipeline adds the evaluation, test, scores and verdict.
  */
 nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const TrainConfig &config,
-                             const TrainResult &result, const RunFiles &files, const std::string &createdAt);
+                             const Experiment &experiment, const RunFiles &files, const std::string &createdAt);
+
+/// The per-epoch block of the metadata ("per_epoch") for a run's epoch reports.
+nlohmann::json perEpochJson(const std::vector<struct EpochReport> &history);
 
 /// Current UTC time as ISO 8601 ("2026-11-25T09:30:59Z").
 std::string isoTimestampUtc();

@@ -12,6 +12,8 @@
 
 namespace ranker {
 
+struct Experiment;
+
 struct PipelineRequest
 {
     std::string input;     ///< the JSONL dataset
@@ -19,9 +21,13 @@ struct PipelineRequest
     LoadOptions load;
     TrainConfig train;
     std::string resumePath; ///< a .pth to continue from, or empty
+    /// A JSONL file of pairs whose items the training never sees: the kept model is evaluated on
+    /// it after training (read before training, so a bad file fails early).
+    std::string testPath;
 };
 
-/// Progress of a whole run. Stages: "loading", "training", "exporting".
+/// Progress of a whole run. Stages: "loading", "loading test file", "training", "evaluating",
+/// "exporting".
 class PipelineObserver : public TrainingObserver
 {
 public:
@@ -32,11 +38,13 @@ public:
 
 struct PipelineResult
 {
-    TrainResult train;
+    TrainResult train; ///< the run whose model was exported (the refit's, when refitted)
     std::string runDir;
     std::string pthPath, onnxPath, metadataPath;
     nlohmann::json metadata;
     std::string createdAt; ///< also written into the ONNX graph's metadata
+    /// Every training run behind the model (folds, validation run, refit), for callers that show them.
+    std::shared_ptr<const Experiment> experiment;
 };
 
 /**

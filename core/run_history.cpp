@@ -215,7 +215,12 @@ const std::vector<ComparisonField> &comparisonFields()
         {"epochs", "Epochs asked", true, true},
         {"margin", "Margin", true, true},
         {"dropout", "Dropout", true, true},
+        {"weight_decay", "Weight decay", true, true},
+        {"patience", "Patience", true, true},
         {"val_split", "Validation split", true, true},
+        {"val_by", "Validated on", true, false},
+        {"cv_folds", "CV folds", true, true},
+        {"refit", "Refit", true, false},
         {"seed", "Seed", true, true},
         {"tie_policy", "Tie policy", true, false},
         {"keep", "Keep", true, false},
@@ -224,11 +229,13 @@ const std::vector<ComparisonField> &comparisonFields()
         {"epochs_completed", "Epochs done", false, true},
         {"ended", "Ended", false, false},
         {"best_epoch", "Best epoch", false, true},
+        {"kept_epoch", "Kept epoch", false, true},
         {"final_train_loss", "Final train loss", false, true},
         {"kept_val_loss", "Kept val loss", false, true},
-        {"final_train_accuracy", "Final train accuracy", false, true},
-        {"final_val_accuracy", "Final val accuracy", false, true},
-        {"best_val_accuracy", "Best val accuracy", false, true},
+        {"kept_train_accuracy", "Kept train accuracy", false, true},
+        {"selection_accuracy", "Validation accuracy (unseen items)", false, true},
+        {"test_accuracy", "Test accuracy", false, true},
+        {"verdict", "Verdict", false, false},
         {"training_time", "Training time (s)", false, true},
     };
     return fields;
@@ -293,6 +300,14 @@ RunSummary summarizeRun(const RunInfo &run)
         s.device = stringAt(m, "device");
         s.ended = stringAt(m, "ended");
         s.endMessage = stringAt(m, "end_message");
+        s.quality = headlineQuality(m);
+        s.selection = selectionQuality(m);
+        s.verdict = judgeRun(m);
+        if (m.contains("test") && m["test"].is_object() && m["test"].contains("evaluation") &&
+            m["test"]["evaluation"].is_object() && m["test"]["evaluation"].contains("overall") &&
+            m["test"]["evaluation"]["overall"].is_object())
+            s.testAccuracy = numberAt(m["test"]["evaluation"]["overall"], "accuracy");
+        s.cvFolds = std::max(0, intAt(m, "cv_folds"));
 
         for (size_t i = 0; i < fields.size(); ++i) {
             const std::string key = fields[i].key;
@@ -308,6 +323,14 @@ RunSummary summarizeRun(const RunInfo &run)
                 s.fieldNumber[i] = s.finalTrainLoss;
             } else if (key == "epochs_completed") {
                 s.fieldNumber[i] = s.epochsDone >= 0 ? double(s.epochsDone) : kNaN;
+            } else if (key == "selection_accuracy") {
+                s.fieldNumber[i] = s.selection.kind == QualityFigure::None ? kNaN : s.selection.accuracy;
+            } else if (key == "test_accuracy") {
+                s.fieldNumber[i] = s.testAccuracy;
+            } else if (key == "verdict") {
+                s.fieldText[i] = toString(s.verdict.level);
+            } else if (key == "refit") {
+                s.fieldText[i] = m.contains("refit") ? (m["refit"].is_object() ? "yes" : "no") : "";
             } else if (fields[i].numeric) {
                 s.fieldNumber[i] = numberAt(m, fields[i].key);
             } else {
@@ -457,7 +480,9 @@ nlohmann::json trainConfigJson(const nlohmann::json &metadata)
 {
     TrainConfig config;
     if (metadata.is_object()) {
-        nlohmann::json j = metadata;
+        // Runs since format 2 keep the settings exactly as asked ("keep": auto, the refit, …).
+        auto asked = metadata.find("config");
+        nlohmann::json j = asked != metadata.end() && asked->is_object() ? *asked : metadata;
         // The metadata names the tie policy "tie_policy"; the configuration calls it "ties".
         if (j.contains("tie_policy") && !j.contains("ties"))
             j["ties"] = j["tie_policy"];

@@ -3,6 +3,7 @@
 // it, comparison rows, curve smoothing and CSV. No Qt, no LibTorch.
 
 #include "core/runs.h"
+#include "core/training/quality.h"
 
 #include <nlohmann/json.hpp>
 
@@ -74,7 +75,12 @@ struct RunSummary
     double learningRate = kNone, margin = kNone, dropout = kNone, valSplit = kNone;
     int hiddenDim = -1, batchSize = -1, embeddingDim = -1;
     double finalTrainLoss = kNone, bestValAccuracy = kNone, trainingTime = kNone;
+    double testAccuracy = kNone; ///< on the run's test file, when it had one
     std::string device, ended, endMessage;
+    QualityFigure quality;   ///< headlineQuality(): what the run is shown by
+    QualityFigure selection; ///< selectionQuality(): what runs are compared by (never the test file)
+    Verdict verdict;         ///< judgeRun()
+    int cvFolds = 0;         ///< folds of a cross-validated run (0: none)
     EpochSeries series;
     /// comparisonFields()' values, in that order: as text ("" when missing) and as numbers (NaN).
     std::vector<std::string> fieldText;

@@ -9,33 +9,9 @@
 
 #include <chrono>
 #include <cmath>
-#include <random>
 #include <set>
 
 namespace ranker {
-
-void splitPairs(int64_t pairCount, double valSplit, uint64_t seed, std::vector<int32_t> &train,
-                std::vector<int32_t> &val)
-{
-    std::vector<int32_t> order(static_cast<size_t>(pairCount));
-    for (int64_t i = 0; i < pairCount; ++i)
-        order[size_t(i)] = int32_t(i);
-    // Fisher–Yates with our own draw: std::shuffle's use of the engine is implementation-defined.
-    std::mt19937_64 engine(seed);
-    for (int64_t i = pairCount - 1; i > 0; --i) {
-        uint64_t j = engine() % uint64_t(i + 1);
-        std::swap(order[size_t(i)], order[size_t(j)]);
-    }
-    int64_t valCount = int64_t(std::llround(double(pairCount) * valSplit));
-    if (valSplit > 0 && valCount == 0 && pairCount >= 2)
-        valCount = 1;
-    if (valCount >= pairCount)
-        valCount = pairCount - 1;
-    val.assign(order.begin(), order.begin() + valCount);
-    train.assign(order.begin() + valCount, order.end());
-    std::sort(val.begin(), val.end());
-    std::sort(train.begin(), train.end());
-}
 
 namespace {
 
@@ -56,15 +32,16 @@ torch::Tensor pairLoss(const torch::Tensor &diff, const torch::Tensor &label, do
     return torch::where(label == 0, tie, decisive);
 }
 
-/// Adam exactly as PyTorch defines it (betas 0.9/0.999, eps 1e-8, no weight decay), fused into
+/// Adam exactly as PyTorch defines it (betas 0.9/0.999, eps 1e-8, L2 weight decay added to the
+/// gradient as torch.optim.Adam's weight_decay does), fused into
 /// one pass over each parameter on the CPU: LibTorch's Adam makes about eight passes and
 /// allocates a temporary per parameter per step, which on this model is a third of a batch.
 /// The pass also clears the gradient, so backward() accumulates into zeros without a memset.
 class FusedAdam
 {
 public:
-    FusedAdam(std::vector<torch::Tensor> parameters, double learningRate)
-        : m_parameters(std::move(parameters)), m_lr(learningRate)
+    FusedAdam(std::vector<torch::Tensor> parameters, double learningRate, double weightDecay)
+        : m_parameters(std::move(parameters)), m_lr(learningRate), m_weightDecay(float(weightDecay))
     {
         for (const torch::Tensor &p : m_parameters) {
             m_expAvg.push_back(torch::zeros_like(p));
@@ -86,6 +63,7 @@ public:
         const double bias2 = 1.0 - std::pow(kBeta2, double(m_step));
         const float stepSize = float(m_lr / bias1);
         const float bias2Sqrt = float(std::sqrt(bias2));
+        const float decay = m_weightDecay;
         torch::NoGradGuard noGrad;
         for (size_t i = 0; i < m_parameters.size(); ++i) {
             torch::Tensor &p = m_parameters[i];
@@ -101,7 +79,7 @@ public:
                 float *vp = v.data_ptr<float>();
                 at::parallel_for(0, p.numel(), 16384, [&](int64_t begin, int64_t end) {
                     for (int64_t k = begin; k < end; ++k) {
-                        const float gk = g[k];
+                        const float gk = g[k] + decay * param[k];
                         const float mk = kBeta1f * mp[k] + (1.0f - kBeta1f) * gk;
                         const float vk = kBeta2f * vp[k] + (1.0f - kBeta2f) * gk * gk;
                         mp[k] = mk;
@@ -111,6 +89,8 @@ public:
                     }
                 });
             } else {
+                if (decay != 0.0f)
+                    grad.add_(p, decay);
                 m.mul_(kBeta1).add_(grad, 1.0 - kBeta1);
                 v.mul_(kBeta2).addcmul_(grad, grad, 1.0 - kBeta2);
                 p.addcdiv_(m, v.sqrt().div_(bias2Sqrt).add_(kEps), -double(stepSize));
@@ -138,8 +118,13 @@ public:
 
     void restore(const OptimizerState &saved)
     {
-        if (saved.empty() || saved.expAvg.size() != m_parameters.size())
+        if (saved.empty() || saved.expAvg.size() != m_parameters.size() ||
+            saved.expAvgSq.size() != m_parameters.size())
             return;
+        for (size_t i = 0; i < m_parameters.size(); ++i)
+            if (int64_t(saved.expAvg[i].size()) != m_parameters[i].numel() ||
+                int64_t(saved.expAvgSq[i].size()) != m_parameters[i].numel())
+                throw Error("the checkpoint's Adam state does not fit the model's parameter " + std::to_string(i));
         torch::NoGradGuard noGrad;
         m_step = saved.step;
         for (size_t i = 0; i < m_parameters.size(); ++i) {
@@ -158,6 +143,7 @@ private:
     std::vector<torch::Tensor> m_parameters;
     std::vector<torch::Tensor> m_expAvg, m_expAvgSq;
     double m_lr = 0.001;
+    float m_weightDecay = 0;
     int64_t m_step = 0;
 };
 
@@ -178,7 +164,92 @@ struct SplitStats
 
 } // namespace
 
-TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver &observer, const Checkpoint *resume)
+
+namespace {
+
+/// A set of pairs to evaluate: its unique items once, and per pair where A and B are among them
+/// (fewer rows to score than A and B of every pair).
+struct EvalSet
+{
+    torch::Tensor items;     ///< unique item rows of the set
+    torch::Tensor positionA; ///< per pair: position of A in `items`
+    torch::Tensor positionB;
+    torch::Tensor labels;
+    int64_t pairs = 0;
+};
+
+EvalSet makeEvalSet(const Dataset &ds, const std::vector<int64_t> &pairs, const torch::Device &device)
+{
+    EvalSet set;
+    std::vector<int64_t> position(ds.items.size(), -1), items, posA, posB;
+    std::vector<float> y;
+    for (int64_t i : pairs) {
+        const Pair &p = ds.pairs[size_t(i)];
+        for (int32_t item : {p.a, p.b})
+            if (position[size_t(item)] < 0) {
+                position[size_t(item)] = int64_t(items.size());
+                items.push_back(item);
+            }
+        posA.push_back(position[size_t(p.a)]);
+        posB.push_back(position[size_t(p.b)]);
+        y.push_back(float(p.label));
+    }
+    set.items = torch::tensor(items, torch::kLong).to(device);
+    set.positionA = torch::tensor(posA, torch::kLong).to(device);
+    set.positionB = torch::tensor(posB, torch::kLong).to(device);
+    set.labels = torch::tensor(y, torch::kFloat32).to(device);
+    set.pairs = int64_t(pairs.size());
+    return set;
+}
+
+/// Loss (ties by hinge, whatever the training policy), accuracy on decisive pairs and tie
+/// agreement of `net` on `set`, in evaluation mode.
+SplitStats evaluateSet(RankerNet &net, const torch::Tensor &X, const EvalSet &set, double margin)
+{
+    SplitStats stats;
+    if (set.pairs == 0)
+        return stats;
+    torch::NoGradGuard noGrad;
+    net->eval();
+    const torch::Tensor scores = net->scoreStandardised(X.index_select(0, set.items));
+    const torch::Tensor diff = scores.index_select(0, set.positionA) - scores.index_select(0, set.positionB);
+    const torch::Tensor &y = set.labels;
+    net->train();
+    const torch::Tensor isDecisive = y != 0, isTie = y == 0;
+    const double decisive = isDecisive.sum().item<double>(), ties = isTie.sum().item<double>();
+    stats.loss = pairLoss(diff, y, margin, true).sum().item<double>() / double(set.pairs);
+    stats.accuracy = decisive > 0 ? ((diff * y) > 0).logical_and(isDecisive).sum().item<double>() / decisive : kNaN;
+    stats.tieAgreement = ties > 0 ? (diff.abs() < margin).logical_and(isTie).sum().item<double>() / ties : kNaN;
+    return stats;
+}
+
+/// The unique items of `pairs`, ascending.
+std::vector<int32_t> itemsOf(const Dataset &ds, const std::vector<int32_t> &pairs)
+{
+    std::vector<char> seen(ds.items.size(), 0);
+    std::vector<int32_t> items;
+    for (int32_t i : pairs)
+        for (int32_t item : {ds.pairs[size_t(i)].a, ds.pairs[size_t(i)].b})
+            if (!seen[size_t(item)]) {
+                seen[size_t(item)] = 1;
+                items.push_back(item);
+            }
+    std::sort(items.begin(), items.end());
+    return items;
+}
+
+} // namespace
+
+const EpochReport *TrainResult::keptReport() const
+{
+    for (const EpochReport &e : history)
+        if (e.epoch == keptEpoch)
+            return &e;
+    return nullptr;
+}
+
+TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver &observer, const Checkpoint *resume,
+                  const DataSplit *givenSplit)
 {
     config.validate();
     if (ds.pairs.empty())
@@ -189,6 +260,20 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     if (ds.embeddingDim != config.embeddingDim)
         throw Error("the dataset was read with --embedding-dim " + std::to_string(ds.embeddingDim) +
                     " but training asks for " + std::to_string(config.embeddingDim));
+    DataSplit split;
+    std::string validationProblem;
+    if (givenSplit) {
+        split = *givenSplit;
+    } else {
+        split = makeSplit(ds, config.valBy, config.valSplit, config.seed);
+        validationProblem = splitProblem(ds, split, config.valSplit, kMinValidationPairs);
+        if (!validationProblem.empty()) {
+            // A figure from a handful of pairs would only mislead: train on every pair, say why there
+            // is no validation figure and what to do (the run's verdict repeats it).
+            observer.onLog("no validation: " + validationProblem);
+            split = trainOnAll(ds);
+        }
+    }
     const Clock::time_point runStart = Clock::now();
     setThreadCount(config.threads);
     TrainResult result;
@@ -196,33 +281,43 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     result.threads = torch::get_num_threads();
     result.epochsRequested = config.epochs;
     const torch::Device device(result.device);
-    const bool hasVal = config.valSplit > 0;
 
-    splitPairs(int64_t(ds.pairs.size()), config.valSplit, config.seed, result.trainPairIndices, result.valPairIndices);
-    auto usable = [&](int32_t index) { return config.ties == TiePolicy::Hinge || ds.pairs[size_t(index)].label != 0; };
-    std::vector<int64_t> trainList, valList;
-    for (int32_t i : result.trainPairIndices)
-        if (usable(i))
-            trainList.push_back(i);
-    for (int32_t i : result.valPairIndices)
-        if (usable(i))
-            valList.push_back(i);
+    result.valBy = split.by;
+    result.validationProblem = validationProblem;
+    result.heldOutItems = int64_t(split.heldOutItems.size());
+    result.trainPairIndices = split.train;
+    result.valPairIndices = split.val;
+    result.crossPairIndices = split.cross;
+    auto usable = [&](const std::vector<int32_t> &pairs) {
+        std::vector<int64_t> out;
+        for (int32_t i : pairs)
+            if (config.ties == TiePolicy::Hinge || ds.pairs[size_t(i)].label != 0)
+                out.push_back(i);
+        return out;
+    };
+    const std::vector<int64_t> trainList = usable(split.train), valList = usable(split.val),
+                               crossList = usable(split.cross);
     if (trainList.empty())
         throw Error(ds.path + ": no pairs left to train on after the validation split" +
                     std::string(config.ties == TiePolicy::Skip ? " and leaving ties out" : "") + " (" +
                     std::to_string(ds.pairs.size()) + " valid pairs)");
     result.trainPairs = int64_t(trainList.size());
     result.valPairs = int64_t(valList.size());
-    result.keep = config.keep == KeepPolicy::Auto ? (valList.empty() ? KeepPolicy::Last : KeepPolicy::Best) : config.keep;
-    if (result.keep == KeepPolicy::Best && valList.empty()) {
+    result.crossPairs = int64_t(crossList.size());
+    const bool hasVal = !valList.empty();
+    result.keep = config.keep == KeepPolicy::Auto ? (hasVal ? KeepPolicy::Best : KeepPolicy::Last) : config.keep;
+    if (result.keep == KeepPolicy::Best && !hasVal) {
         observer.onLog("--keep best needs a validation split; keeping the last epoch instead");
         result.keep = KeepPolicy::Last;
     }
+    if (config.patience > 0 && !hasVal)
+        observer.onLog("--patience needs a validation split; training all " + std::to_string(config.epochs) + " epochs");
 
-    // The feature layout: from the training split, or the checkpoint's when resuming.
+    // The feature layout: from the training items (never the held-out ones), or the checkpoint's.
     FeatureLayout layout;
     int hidden = config.hiddenDim;
     int firstEpoch = 1;
+    result.trainingItems = itemsOf(ds, split.train);
     if (resume) {
         layout = resume->weights.layout;
         hidden = resume->weights.hiddenDim;
@@ -230,6 +325,9 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         if (layout.embeddingDim != ds.embeddingDim)
             throw Error("the checkpoint expects " + std::to_string(layout.embeddingDim) +
                         "-dimensional embeddings, the dataset has " + std::to_string(ds.embeddingDim));
+        if (int64_t(resume->epoch) + int64_t(config.epochs) > 1000000)
+            throw Error("the checkpoint is at epoch " + std::to_string(resume->epoch) + "; with --epochs " +
+                        std::to_string(config.epochs) + " the run would pass epoch 1000000");
         std::set<std::string> known(layout.metricNames.begin(), layout.metricNames.end());
         for (const std::string &name : ds.metricNames)
             if (!known.count(name))
@@ -237,16 +335,7 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         if (hidden != config.hiddenDim)
             observer.onLog("resuming with the checkpoint's hidden dimension " + std::to_string(hidden));
     } else {
-        std::vector<char> seen(ds.items.size(), 0);
-        std::vector<int32_t> trainingItems;
-        for (int32_t i : result.trainPairIndices)
-            for (int32_t item : {ds.pairs[size_t(i)].a, ds.pairs[size_t(i)].b})
-                if (!seen[size_t(item)]) {
-                    seen[size_t(item)] = 1;
-                    trainingItems.push_back(item);
-                }
-        std::sort(trainingItems.begin(), trainingItems.end());
-        layout = computeLayout(ds, trainingItems);
+        layout = computeLayout(ds, result.trainingItems);
     }
     result.firstEpoch = firstEpoch;
     const int lastEpoch = firstEpoch + config.epochs - 1;
@@ -254,6 +343,7 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         result.lossHistory = resume->lossHistory;
         result.valLossHistory = resume->valLossHistory;
     }
+    const size_t resumedHistory = result.lossHistory.size();
 
     // Same seed, data and settings: same initial weights, shuffles and dropout masks.
     torch::manual_seed(config.seed + uint64_t(firstEpoch - 1));
@@ -267,7 +357,7 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         loadWeights(net, resume->weights);
     net->to(device);
     std::vector<torch::Tensor> parameters = orderedParameters(net);
-    FusedAdam optimizer(parameters, config.learningRate);
+    FusedAdam optimizer(parameters, config.learningRate, config.weightDecay);
     if (resume)
         optimizer.restore(resume->optimizer);
 
@@ -286,16 +376,15 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         bIndex[i] = ds.pairs[i].b;
         labelValues[i] = float(ds.pairs[i].label);
     }
-    torch::Tensor pairA = torch::tensor(aIndex, torch::kLong);
-    torch::Tensor pairB = torch::tensor(bIndex, torch::kLong);
-    torch::Tensor labels = torch::tensor(labelValues, torch::kFloat32);
-    pairA = pairA.to(device);
-    pairB = pairB.to(device);
-    labels = labels.to(device);
+    torch::Tensor pairA = torch::tensor(aIndex, torch::kLong).to(device);
+    torch::Tensor pairB = torch::tensor(bIndex, torch::kLong).to(device);
+    torch::Tensor labels = torch::tensor(labelValues, torch::kFloat32).to(device);
     const torch::Tensor trainIndex = torch::tensor(trainList, torch::kLong);
     bool trainHasTies = false;
     for (int64_t i : trainList)
         trainHasTies |= ds.pairs[size_t(i)].label == 0;
+    const EvalSet valSet = makeEvalSet(ds, valList, device);
+    const EvalSet crossSet = makeEvalSet(ds, crossList, device);
 
     auto takeSnapshot = [&](int epoch) {
         Snapshot s;
@@ -310,64 +399,19 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         kept.optimizer = resume->optimizer;
     double bestValLoss = std::numeric_limits<double>::infinity();
 
-    // Validation scores each unique item of the split once, then takes differences: fewer rows
-    // than scoring A and B of every pair.
-    struct SplitIndex
-    {
-        torch::Tensor items;      ///< unique item rows of the split
-        torch::Tensor positionA;  ///< per pair: position of A in `items`
-        torch::Tensor positionB;
-        torch::Tensor labels;
-    };
-    auto makeSplitIndex = [&](const std::vector<int64_t> &pairs) {
-        SplitIndex split;
-        std::vector<int64_t> position(ds.items.size(), -1), items, posA, posB;
-        std::vector<float> y;
-        for (int64_t i : pairs) {
-            const Pair &p = ds.pairs[size_t(i)];
-            for (int32_t item : {p.a, p.b})
-                if (position[size_t(item)] < 0) {
-                    position[size_t(item)] = int64_t(items.size());
-                    items.push_back(item);
-                }
-            posA.push_back(position[size_t(p.a)]);
-            posB.push_back(position[size_t(p.b)]);
-            y.push_back(float(p.label));
-        }
-        split.items = torch::tensor(items, torch::kLong).to(device);
-        split.positionA = torch::tensor(posA, torch::kLong).to(device);
-        split.positionB = torch::tensor(posB, torch::kLong).to(device);
-        split.labels = torch::tensor(y, torch::kFloat32).to(device);
-        return split;
-    };
-    const SplitIndex valSplit = makeSplitIndex(valList);
-
-    auto evaluateSplit = [&](const SplitIndex &split) {
-        SplitStats stats;
-        const int64_t pairs = split.labels.numel();
-        if (pairs == 0)
-            return stats;
-        torch::NoGradGuard noGrad;
-        net->eval();
-        const torch::Tensor scores = net->scoreStandardised(X.index_select(0, split.items));
-        const torch::Tensor diff = scores.index_select(0, split.positionA) - scores.index_select(0, split.positionB);
-        const torch::Tensor &y = split.labels;
-        net->train();
-        const torch::Tensor isDecisive = y != 0, isTie = y == 0;
-        const double decisive = isDecisive.sum().item<double>(), ties = isTie.sum().item<double>();
-        stats.loss = pairLoss(diff, y, config.margin, true).sum().item<double>() / double(pairs);
-        stats.accuracy = decisive > 0 ? ((diff * y) > 0).logical_and(isDecisive).sum().item<double>() / decisive : kNaN;
-        stats.tieAgreement = ties > 0 ? (diff.abs() < config.margin).logical_and(isTie).sum().item<double>() / ties : kNaN;
-        return stats;
-    };
-
     const bool onCpu = device.is_cpu();
     const int64_t trainCount = trainIndex.numel();
     const int64_t batchSize = std::min<int64_t>(config.batchSize, trainCount);
     const int batches = int((trainCount + batchSize - 1) / batchSize);
-    observer.onLog("training on " + std::to_string(trainCount) + " pairs, validating on " +
-                   std::to_string(valList.size()) + "; " + std::to_string(features) + " features, device " +
-                   result.device + ", " + std::to_string(result.threads) + (result.threads == 1 ? " thread" : " threads"));
+    std::string where = "validating on " + std::to_string(valList.size());
+    if (split.by == ValidationBy::Items && hasVal)
+        where += " pairs of " + std::to_string(split.heldOutItems.size()) + " held-out items (" +
+                 std::to_string(crossList.size()) + " pairs with one held-out item scored apart)";
+    else if (split.by == ValidationBy::Pairs && hasVal)
+        where += " held-out pairs (their items are trained on: optimistic)";
+    observer.onLog("training on " + std::to_string(trainCount) + " pairs, " + where + "; " + std::to_string(features) +
+                   " features, device " + result.device + ", " + std::to_string(result.threads) +
+                   (result.threads == 1 ? " thread" : " threads"));
 
     net->train();
     optimizer.zeroGrad();
@@ -443,14 +487,17 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         correctCount += correct.item<int64_t>();
         decisiveCount += decisive.item<int64_t>();
         report.trainAccuracy = decisiveCount > 0 ? double(correctCount) / double(decisiveCount) : kNaN;
-        SplitStats val = evaluateSplit(valSplit);
+        const SplitStats val = evaluateSet(net, X, valSet, config.margin);
         report.valLoss = val.loss;
         report.valAccuracy = val.accuracy;
         report.valTieAgreement = val.tieAgreement;
+        const SplitStats cross = evaluateSet(net, X, crossSet, config.margin);
+        report.crossLoss = cross.loss;
+        report.crossAccuracy = cross.accuracy;
         report.seconds = secondsSince(epochStart);
         report.trainSeconds = trainSeconds;
         report.pairsPerSecond = trainSeconds > 0 ? double(seen) / trainSeconds : 0;
-        if (!finite || (hasVal && !valList.empty() && !std::isfinite(report.valLoss))) {
+        if (!finite || (hasVal && !std::isfinite(report.valLoss))) {
             result.end = RunEnd::Diverged;
             result.message = "diverged: the weights became non-finite in epoch " + std::to_string(epoch) +
                              "; try a lower learning rate";
@@ -460,13 +507,22 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         result.lossHistory.push_back(report.trainLoss);
         result.valLossHistory.push_back(report.valLoss);
         result.epochsCompleted = epoch;
-        if (result.keep == KeepPolicy::Last) {
-            kept = takeSnapshot(epoch);
-        } else if (report.valLoss < bestValLoss) {
+        if (hasVal && report.valLoss < bestValLoss) {
             bestValLoss = report.valLoss;
-            kept = takeSnapshot(epoch);
+            result.bestEpoch = epoch;
+            if (result.keep == KeepPolicy::Best)
+                kept = takeSnapshot(epoch);
         }
+        if (result.keep == KeepPolicy::Last)
+            kept = takeSnapshot(epoch);
         observer.onEpoch(report);
+        if (config.patience > 0 && hasVal && epoch < lastEpoch && epoch - result.bestEpoch >= config.patience) {
+            result.stoppedEarly = true;
+            result.message = "stopped early after epoch " + std::to_string(epoch) + ": the validation loss had not "
+                             "improved for " + std::to_string(config.patience) + " epochs (lowest at epoch " +
+                             std::to_string(result.bestEpoch) + ")";
+            break;
+        }
     }
     if (result.epochsCompleted == 0)
         result.epochsCompleted = firstEpoch - 1;
@@ -478,18 +534,25 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
             parameters[i].copy_(kept.parameters[i]);
     }
     result.keptEpoch = kept.epoch;
-    if (result.end == RunEnd::Completed)
-        result.message = "completed " + std::to_string(config.epochs) + " epochs";
-    if (result.end != RunEnd::Completed)
+    if (result.end == RunEnd::Completed && !result.stoppedEarly)
+        result.message = "completed " + std::to_string(config.epochs) + " epochs" +
+                         (firstEpoch > 1 ? " (" + std::to_string(firstEpoch) + "–" + std::to_string(lastEpoch) + ")"
+                                         : std::string());
+    if (result.end != RunEnd::Completed || result.keptEpoch != result.epochsCompleted)
         result.message += "; kept the weights of epoch " + std::to_string(kept.epoch);
     result.seconds = secondsSince(runStart);
 
+    // The checkpoint is one consistent state: the kept epoch's weights, its Adam moments, its epoch
+    // number and the histories up to it, so that --resume continues from exactly there.
     Checkpoint &cp = result.checkpoint;
     cp.weights = weightsOf(net, layout, hidden);
     cp.optimizer = kept.optimizer;
-    cp.epoch = result.epochsCompleted;
-    cp.lossHistory = result.lossHistory;
-    cp.valLossHistory = result.valLossHistory;
+    cp.epoch = kept.epoch;
+    const size_t keptEntries = resumedHistory + size_t(std::max(0, kept.epoch - (firstEpoch - 1)));
+    cp.lossHistory.assign(result.lossHistory.begin(),
+                          result.lossHistory.begin() + std::min(keptEntries, result.lossHistory.size()));
+    cp.valLossHistory.assign(result.valLossHistory.begin(),
+                             result.valLossHistory.begin() + std::min(keptEntries, result.valLossHistory.size()));
     nlohmann::json configJson = toJson(config);
     configJson["hidden_dim"] = hidden;
     configJson["kept_epoch"] = kept.epoch;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/model.h"
+#include "core/training/split.h"
 
 #include <cstdint>
 #include <limits>
@@ -31,13 +32,20 @@ struct TrainConfig
     int batchSize = 32;
     int epochs = 50;
     double margin = 1.0;
-    double valSplit = 0.2;
+    double valSplit = 0.2;    ///< share of items (or pairs) held out; 0: no validation
+    ValidationBy valBy = ValidationBy::Items;
     uint64_t seed = 42;
     std::string device = "auto";
     TiePolicy ties = TiePolicy::Hinge;
     KeepPolicy keep = KeepPolicy::Auto;
     int threads = 0; ///< 0: LibTorch's default
     double dropout = 0.2;
+    double weightDecay = 0; ///< Adam's L2 penalty, as torch.optim.Adam(weight_decay=…)
+    int patience = 0;       ///< stop after this many epochs without a lower validation loss (0: never)
+    /// After validation has chosen the epoch count, train again on every pair for that many
+    /// epochs and export that model.
+    bool refit = false;
+    int cvFolds = 0; ///< K ≥ 2: K item-grouped folds, then a refit on every pair (0: off)
 
     /// @throw Error naming the first setting out of range.
     void validate() const;
@@ -49,11 +57,17 @@ struct EpochReport
 {
     int epoch = 0;  ///< 1-based, counting epochs of a resumed checkpoint too
     int epochs = 0; ///< the last epoch this run will reach
+    int fold = 0;       ///< 1..K during cross-validation, 0 otherwise
+    bool refit = false; ///< an epoch of the final fit on every pair (no validation)
     double trainLoss = kNaN;
     double valLoss = kNaN;
     double trainAccuracy = kNaN; ///< decisive pairs ordered right, during the epoch's passes
     double valAccuracy = kNaN;
     double valTieAgreement = kNaN; ///< share of validation ties with |score_diff| < margin
+    /// Pairs with one held-out item ("one new item"), under an item split: neither trained on
+    /// nor part of the validation figure.
+    double crossLoss = kNaN;
+    double crossAccuracy = kNaN;
     double seconds = 0;      ///< the whole epoch, validation included
     double trainSeconds = 0; ///< the training passes alone
     double pairsPerSecond = 0;
@@ -61,6 +75,8 @@ struct EpochReport
 
 struct BatchReport
 {
+    int fold = 0;
+    bool refit = false;
     int epoch = 0;
     int batch = 0; ///< 1-based within the epoch
     int batches = 0;
@@ -68,11 +84,24 @@ struct BatchReport
     double runningLoss = 0; ///< mean over the epoch's batches so far
 };
 
+/// A training run within a run: the plain one, a cross-validation fold, or the final refit.
+struct PhaseReport
+{
+    enum Kind { Train, Fold, Refit };
+    Kind kind = Train;
+    int fold = 0;  ///< 1..folds for a fold
+    int folds = 0; ///< K during cross-validation
+    int firstEpoch = 1;
+    int lastEpoch = 1;
+};
+
 /// Receives progress from the trainer, on the trainer's thread. Each method may ask to stop.
 class TrainingObserver
 {
 public:
     virtual ~TrainingObserver() = default;
+    /// A new training run starts (before its first batch).
+    virtual void onPhase(const PhaseReport &) {}
     virtual void onEpoch(const EpochReport &) {}
     virtual void onBatch(const BatchReport &) {}
     virtual void onLog(const std::string &) {}
@@ -83,13 +112,15 @@ public:
 struct TrainResult
 {
     RunEnd end = RunEnd::Completed;
-    std::string message; ///< why it ended, for a person
+    bool stoppedEarly = false; ///< completed, but ended by --patience before the last epoch
+    std::string message;       ///< why it ended, for a person
     std::string device;
     int threads = 0;
     int firstEpoch = 1;      ///< 1 for a fresh run, checkpoint epoch + 1 when resumed
     int epochsRequested = 0; ///< epochs this run was asked for
     int epochsCompleted = 0; ///< epochs finished in total (resumed ones included)
     int keptEpoch = 0;       ///< the epoch whose weights were kept (0: the initial weights)
+    int bestEpoch = 0;       ///< the epoch with the lowest validation loss (0: no validation)
     KeepPolicy keep = KeepPolicy::Last;
     std::vector<EpochReport> history; ///< this run's epochs
     std::vector<double> lossHistory;  ///< train loss of every epoch, resumed ones first
@@ -97,23 +128,32 @@ struct TrainResult
     double seconds = 0;
     int64_t trainPairs = 0; ///< pairs in the training split that enter the loss
     int64_t valPairs = 0;
+    int64_t crossPairs = 0;
+    ValidationBy valBy = ValidationBy::Items;
+    /// Why the run has no validation although it asked for one (too few pairs of held-out items).
+    std::string validationProblem;
+    int64_t heldOutItems = 0;              ///< under an item split
     std::vector<int32_t> trainPairIndices; ///< into Dataset::pairs
     std::vector<int32_t> valPairIndices;
+    std::vector<int32_t> crossPairIndices;
+    std::vector<int32_t> trainingItems;    ///< items of the training pairs, into Dataset::items
     Checkpoint checkpoint; ///< the kept weights, optimizer state, histories
+
+    /// The report of the kept epoch, or nullptr when the initial weights were kept.
+    const EpochReport *keptReport() const;
 };
 
-/// The seeded split of pairs into training and validation indices (validation first in the
-/// permutation). Deterministic for a seed; independent of LibTorch.
-void splitPairs(int64_t pairCount, double valSplit, uint64_t seed, std::vector<int32_t> &train,
-                std::vector<int32_t> &val);
-
 /**
- * Trains a ranker on `ds` (or continues `resume`). Never throws for a diverged or cancelled run:
- * those end with RunEnd set and the last good weights kept.
+ * Trains a ranker on `ds` (or continues `resume`), on `split` when given, else on the split
+ * `config` asks for (makeSplit()). Never throws for a diverged or cancelled run: those end with
+ * RunEnd set and the last good weights kept. The checkpoint holds the kept epoch's state: its
+ * weights, Adam moments, epoch number and histories up to it, so a resume continues from there.
+ * When the asked item split leaves too few validation pairs (splitProblem()), the run trains on
+ * every pair without validation and says why in `validationProblem`.
  * @throw Error for bad settings, a dataset without trainable pairs, or a resume checkpoint whose
- *        feature layout does not fit the dataset.
+ *        feature layout does not fit.
  */
 TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver &observer,
-                  const Checkpoint *resume = nullptr);
+                  const Checkpoint *resume = nullptr, const DataSplit *split = nullptr);
 
 } // namespace ranker

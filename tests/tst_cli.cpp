@@ -139,9 +139,10 @@ private Q_SLOTS:
     void resume_continuesFromACheckpoint()
     {
         const QString out = m_dir.filePath(QStringLiteral("resume"));
+        // --keep last: the checkpoint holds epoch 3 (under keep best it holds the best epoch's state).
         Run r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out,
                               QStringLiteral("--embedding-dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
-                              QStringLiteral("3")});
+                              QStringLiteral("3"), QStringLiteral("--keep"), QStringLiteral("last")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString out2 = m_dir.filePath(QStringLiteral("resume2"));
         r = run(train(),

@@ -119,7 +119,10 @@ private Q_SLOTS:
         QCOMPARE(QString::fromUtf8(toString(r.end)), QStringLiteral("completed"));
         QCOMPARE(int(r.history.size()), 25);
         QCOMPARE(int(observer.epochs.size()), 25);
-        QCOMPARE(r.valPairs, int64_t(300));
+        // Validation on held-out items: the pairs among the seeded fifth of the items.
+        const DataSplit split = splitByItems(ds, 0.2, c.seed);
+        QCOMPARE(r.valPairs, int64_t(split.val.size()));
+        QCOMPARE(r.heldOutItems, int64_t(30));
         const double best = std::max_element(r.history.begin(), r.history.end(), [](const EpochReport &a, const EpochReport &b) {
                                 return a.valAccuracy < b.valAccuracy;
                             })->valAccuracy;
@@ -182,6 +185,7 @@ private Q_SLOTS:
         QCOMPARE(ds.pairs.size(), size_t(20));
         TrainConfig c = smallConfig(3);
         c.hiddenDim = 256;
+        c.valBy = ValidationBy::Pairs; // 40 items in 20 pairs: too few for an item split
         CountingObserver observer;
         const TrainResult r = train(ds, c, observer);
         QCOMPARE(QString::fromUtf8(toString(r.end)), QStringLiteral("diverged"));

@@ -4,6 +4,7 @@
 
 #include <QChart>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
 #include <QValueAxis>
@@ -74,10 +75,55 @@ void LossChart::reset(int firstEpoch, int lastEpoch)
     m_firstEpoch = firstEpoch;
     for (QLineSeries *s : {m_running, m_train, m_val, m_accuracy})
         s->clear();
+    for (QLineSeries *s : m_earlier) {
+        chart()->removeSeries(s);
+        delete s;
+    }
+    m_earlier.clear();
+    m_train->setName(tr("Train loss"));
     m_lossMax = 0;
     m_epochAxis->setRange(firstEpoch - 1, std::max(lastEpoch, firstEpoch));
     m_epochAxis->setTickCount(std::min(11, std::max(lastEpoch, firstEpoch) - firstEpoch + 2));
     m_lossAxis->setRange(0, 1);
+}
+
+void LossChart::beginPhase(const PhaseReport &phase)
+{
+    if (phase.kind == PhaseReport::Train) {
+        reset(phase.firstEpoch, phase.lastEpoch);
+        return;
+    }
+    // What the run before this one drew becomes a faint line: its validation loss (a fold's),
+    // or its train loss when it had no validation.
+    QLineSeries *source = m_val->count() > 0 ? m_val : m_train;
+    if (source->count() > 0) {
+        auto *earlier = new QLineSeries(chart());
+        earlier->setObjectName(QStringLiteral("earlierRunSeries"));
+        earlier->setName(m_earlier.isEmpty() ? (phase.kind == PhaseReport::Refit && phase.folds == 0
+                                                    ? tr("Validation run (val. loss)")
+                                                    : tr("Earlier folds (val. loss)"))
+                                             : QString());
+        QPen pen(QColor(0xe0, 0x6c, 0x1b, 90));
+        pen.setWidthF(1.4);
+        earlier->setPen(pen);
+        earlier->replace(source->points());
+        chart()->addSeries(earlier);
+        earlier->attachAxis(m_epochAxis);
+        earlier->attachAxis(m_lossAxis);
+        // One legend entry for all the faint lines.
+        if (!m_earlier.isEmpty())
+            for (QLegendMarker *marker : chart()->legend()->markers(earlier))
+                marker->setVisible(false);
+        m_earlier.append(earlier);
+    }
+    for (QLineSeries *s : {m_running, m_train, m_val, m_accuracy})
+        s->clear();
+    m_train->setName(phase.kind == PhaseReport::Refit ? tr("Refit train loss (every pair)") : tr("Train loss"));
+    m_firstEpoch = phase.firstEpoch;
+    m_epochAxis->setRange(phase.firstEpoch - 1, std::max(phase.lastEpoch, phase.firstEpoch));
+    m_epochAxis->setTickCount(std::min(11, std::max(phase.lastEpoch, phase.firstEpoch) - phase.firstEpoch + 2));
+    chart()->setTitle(phase.kind == PhaseReport::Refit ? tr("Refit on every pair")
+                                                       : tr("Fold %1 of %2").arg(phase.fold).arg(phase.folds));
 }
 
 void LossChart::growLossAxis(double value)

@@ -8,6 +8,7 @@ class QValueAxis;
 namespace ranker {
 struct EpochReport;
 struct BatchReport;
+struct PhaseReport;
 } // namespace ranker
 
 namespace ranker::ui {
@@ -24,6 +25,11 @@ public:
 
     /// Clears the chart for a run of epochs `firstEpoch`..`lastEpoch`.
     void reset(int firstEpoch, int lastEpoch);
+    /// A new training run of the same experiment: a cross-validation fold or the refit. The
+    /// curves so far stay, faint (each earlier fold's validation loss); the new run draws anew.
+    void beginPhase(const ranker::PhaseReport &phase);
+    /// The faint curves of earlier folds (validation loss) and of the validation run before a refit.
+    const QList<QLineSeries *> &earlierRuns() const { return m_earlier; }
     void addEpoch(const ranker::EpochReport &report);
     void addBatch(const ranker::BatchReport &report);
 
@@ -40,6 +46,7 @@ private:
     QLineSeries *m_val = nullptr;
     QLineSeries *m_accuracy = nullptr;
     QLineSeries *m_running = nullptr;
+    QList<QLineSeries *> m_earlier;
     QValueAxis *m_epochAxis = nullptr;
     QValueAxis *m_lossAxis = nullptr;
     QValueAxis *m_accuracyAxis = nullptr;

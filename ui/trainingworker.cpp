@@ -42,6 +42,7 @@ RunOutcome outcomeOf(const PipelineResult &result)
     out.finalValAccuracy = numberOr(result.metadata, "final_val_accuracy");
     out.finalValLoss = r.valLossHistory.empty() ? kNaN : r.valLossHistory.back();
     out.metadataEpochs = int(numberOr(result.metadata, "epochs", 0));
+    out.metadata = result.metadata;
     return out;
 }
 } // namespace
@@ -84,6 +85,11 @@ void TrainingWorker::onStage(const std::string &stage)
     Q_EMIT stageChanged(QString::fromStdString(stage));
 }
 
+void TrainingWorker::onPhase(const PhaseReport &phase)
+{
+    Q_EMIT phaseStarted(phase);
+}
+
 void TrainingWorker::onEpoch(const EpochReport &report)
 {
     Q_EMIT epochReported(report);
@@ -107,6 +113,7 @@ void TrainingWorker::onLog(const std::string &text)
 TrainingController::TrainingController(QObject *parent) : QObject(parent), m_worker(new TrainingWorker)
 {
     qRegisterMetaType<EpochReport>();
+    qRegisterMetaType<PhaseReport>();
     qRegisterMetaType<BatchReport>();
     qRegisterMetaType<RunOutcome>();
     m_thread.setObjectName(QStringLiteral("TrainingWorker"));
@@ -114,6 +121,7 @@ TrainingController::TrainingController(QObject *parent) : QObject(parent), m_wor
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &TrainingWorker::started, this, &TrainingController::started);
     connect(m_worker, &TrainingWorker::stageChanged, this, &TrainingController::stageChanged);
+    connect(m_worker, &TrainingWorker::phaseStarted, this, &TrainingController::phaseStarted);
     connect(m_worker, &TrainingWorker::epochReported, this, &TrainingController::epochReported);
     connect(m_worker, &TrainingWorker::batchReported, this, &TrainingController::batchReported);
     connect(m_worker, &TrainingWorker::logged, this, &TrainingController::logged);

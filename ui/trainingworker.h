@@ -3,6 +3,8 @@
 #include "core/pipeline.h"
 #include "ui/datasetloader.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -26,6 +28,7 @@ struct RunOutcome
     double bestValAccuracy = kNaN;
     double finalValAccuracy = kNaN;
     int metadataEpochs = 0; ///< `epochs` as the metadata file states it
+    nlohmann::json metadata; ///< the run's metadata as written (validation, folds, refit, test, verdict)
 };
 
 /// Runs the engine's pipeline (train → export → metadata) on the thread it lives on and turns its
@@ -50,6 +53,7 @@ public:
 Q_SIGNALS:
     void started();
     void stageChanged(const QString &stage);
+    void phaseStarted(const ranker::PhaseReport &phase);
     void epochReported(const ranker::EpochReport &report);
     void batchReported(const ranker::BatchReport &report);
     void logged(const QString &text);
@@ -61,6 +65,7 @@ Q_SIGNALS:
 
 private:
     void onStage(const std::string &stage) override;
+    void onPhase(const PhaseReport &phase) override;
     void onEpoch(const EpochReport &report) override;
     void onBatch(const BatchReport &report) override;
     void onLog(const std::string &text) override;
@@ -95,6 +100,7 @@ public:
 Q_SIGNALS:
     void started();
     void stageChanged(const QString &stage);
+    void phaseStarted(const ranker::PhaseReport &phase);
     void epochReported(const ranker::EpochReport &report);
     void batchReported(const ranker::BatchReport &report);
     void logged(const QString &text);
@@ -112,5 +118,6 @@ private:
 } // namespace ranker::ui
 
 Q_DECLARE_METATYPE(ranker::EpochReport)
+Q_DECLARE_METATYPE(ranker::PhaseReport)
 Q_DECLARE_METATYPE(ranker::BatchReport)
 Q_DECLARE_METATYPE(ranker::ui::RunOutcome)

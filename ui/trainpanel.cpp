@@ -4,11 +4,14 @@
 #include "core/error.h"
 #include "core/model.h"
 #include "core/pipeline.h"
+#include "core/training/quality.h"
+#include "core/training/split.h"
 #include "ui/losschart.h"
 #include "ui/settings.h"
 #include "ui/trainingworker.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDesktopServices>
@@ -34,6 +37,7 @@
 #include <QTabWidget>
 #include <QTime>
 #include <QTimer>
+#include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -64,7 +68,7 @@ QString formatNumber(double value, int precision = 5)
 
 QString formatPercent(double share)
 {
-    return std::isfinite(share) ? QLocale().toString(100.0 * share, 'f', 1) + QLatin1Char('%') : QStringLiteral("–");
+    return QString::fromStdString(ranker::formatPercent(share));
 }
 
 } // namespace
@@ -92,6 +96,7 @@ TrainPanel::TrainPanel(Settings *settings, QWidget *parent)
             setStatus(tr("Writing .pth, .onnx and metadata…"));
         appendLog(tr("Stage: %1").arg(stage));
     });
+    connect(m_controller, &TrainingController::phaseStarted, this, &TrainPanel::onPhase);
     connect(m_controller, &TrainingController::epochReported, this, &TrainPanel::onEpoch);
     connect(m_controller, &TrainingController::batchReported, this, &TrainPanel::onBatch);
     connect(m_controller, &TrainingController::logged, this, &TrainPanel::appendLog);
@@ -178,24 +183,118 @@ QWidget *TrainPanel::createForm()
     form->addRow(tr("Margin"), m_margin);
     outer->addWidget(model);
 
-    auto *engine = new QGroupBox(tr("Validation and engine"), host);
-    auto *form2 = new QFormLayout(engine);
+    auto *regular = new QGroupBox(tr("Regularisation"), host);
+    auto *form3 = new QFormLayout(regular);
+    form3->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_dropout = new QDoubleSpinBox(regular);
+    m_dropout->setObjectName(QStringLiteral("dropoutSpin"));
+    m_dropout->setDecimals(2);
+    m_dropout->setRange(0.0, 0.9);
+    m_dropout->setSingleStep(0.05);
+    m_dropout->setToolTip(tr("Dropout after the first hidden layer (--dropout, 0–0.9; the seed's 0.2). More "
+                             "dropout memorises less."));
+    form3->addRow(tr("Dropout"), m_dropout);
+    m_weightDecay = new QDoubleSpinBox(regular);
+    m_weightDecay->setObjectName(QStringLiteral("weightDecaySpin"));
+    m_weightDecay->setDecimals(6);
+    m_weightDecay->setRange(0.0, 1.0);
+    m_weightDecay->setSingleStep(0.0001);
+    m_weightDecay->setToolTip(tr("Adam's L2 weight decay (--weight-decay, 0–1; 0 turns it off). Try 1e-4 to 1e-2 "
+                                 "when the model memorises its training items."));
+    form3->addRow(tr("Weight decay"), m_weightDecay);
+    m_patience = new QSpinBox(regular);
+    m_patience->setObjectName(QStringLiteral("patienceSpin"));
+    m_patience->setRange(0, 1000000);
+    m_patience->setSpecialValueText(tr("Off"));
+    m_patience->setToolTip(tr("Stop after this many epochs without a lower validation loss (--patience; Off "
+                              "trains every epoch). Needs validation."));
+    form3->addRow(tr("Early stop after"), m_patience);
+    outer->addWidget(regular);
+
+    auto *validation = new QGroupBox(tr("Validation"), host);
+    auto *form2 = new QFormLayout(validation);
     form2->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_valSplit = new QDoubleSpinBox(engine);
+    m_valBy = new QComboBox(validation);
+    m_valBy->setObjectName(QStringLiteral("valByCombo"));
+    m_valBy->addItem(tr("Held-out items (unseen)"), QStringLiteral("items"));
+    m_valBy->addItem(tr("Held-out pairs (optimistic)"), QStringLiteral("pairs"));
+    m_valBy->setToolTip(
+        tr("What validation holds out (--val-by). Items: a share of the items with every pair between them, so the "
+           "figure says how the model ranks items it has never seen. Pairs: a share of the pairs, whose items are "
+           "also trained on: the figure reads too high."));
+    form2->addRow(tr("Validate on"), m_valBy);
+    m_valSplit = new QDoubleSpinBox(validation);
     m_valSplit->setObjectName(QStringLiteral("valSplitSpin"));
     m_valSplit->setDecimals(2);
     m_valSplit->setRange(0.0, 0.9);
     m_valSplit->setSingleStep(0.05);
     m_valSplit->setToolTip(
-        tr("Share of pairs held out for validation, chosen with the seed (--val-split, 0 turns it off)"));
+        tr("Share of the items (or pairs) held out for validation, chosen with the seed (--val-split, 0 turns it off)"));
     form2->addRow(tr("Validation split"), m_valSplit);
+    m_cvFolds = new QSpinBox(validation);
+    m_cvFolds->setObjectName(QStringLiteral("cvFoldsSpin"));
+    m_cvFolds->setRange(1, 20);
+    m_cvFolds->setSpecialValueText(tr("Off"));
+    m_cvFolds->setSuffix(tr(" folds"));
+    m_cvFolds->setToolTip(
+        tr("Cross-validation (--cv K): K runs, each holding out its own share of the items, then a refit on every "
+           "pair for the folds' mean best epoch, which is exported. Mean ± std over the folds; every item is held "
+           "out once. The figure to trust on small datasets."));
+    form2->addRow(tr("Cross-validation"), m_cvFolds);
+    m_refit = new QCheckBox(tr("Refit on all pairs"), validation);
+    m_refit->setObjectName(QStringLiteral("refitCheck"));
+    m_refit->setToolTip(
+        tr("After validation has chosen the epoch count, train again on every pair for that many epochs and export "
+           "that model (--refit). Its validation figure is the validation run's. Cross-validation always refits."));
+    form2->addRow(QString(), m_refit);
+    auto *testRow = new QHBoxLayout;
+    m_testFile = new QLabel(tr("None"), validation);
+    m_testFile->setObjectName(QStringLiteral("testFileLabel"));
+    m_testFile->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testFile->setMinimumWidth(40);
+    m_testFile->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_chooseTest = new QPushButton(tr("Test file…"), validation);
+    m_chooseTest->setObjectName(QStringLiteral("testFileButton"));
+    m_chooseTest->setToolTip(tr("A JSONL file of pairs of items the training never sees (--test): the exported model "
+                                "is evaluated on it after training. The final word on how good it is."));
+    m_clearTest = new QToolButton(validation);
+    m_clearTest->setObjectName(QStringLiteral("clearTestFileButton"));
+    m_clearTest->setText(QStringLiteral("×"));
+    m_clearTest->setToolTip(tr("No test file"));
+    testRow->addWidget(m_testFile, 1);
+    testRow->addWidget(m_chooseTest);
+    testRow->addWidget(m_clearTest);
+    form2->addRow(tr("Test file"), testRow);
+    connect(m_chooseTest, &QPushButton::clicked, this, &TrainPanel::chooseTestFile);
+    connect(m_clearTest, &QToolButton::clicked, this, [this] { setTestFile(QString()); });
+    m_validationNote = new QLabel(validation);
+    m_validationNote->setObjectName(QStringLiteral("validationNote"));
+    m_validationNote->setWordWrap(true);
+    form2->addRow(m_validationNote);
+    m_keep = new QComboBox(validation);
+    m_keep->setObjectName(QStringLiteral("keepCombo"));
+    m_keep->addItem(tr("Auto (best with a validation split)"), QStringLiteral("auto"));
+    m_keep->addItem(tr("Best validation loss"), QStringLiteral("best"));
+    m_keep->addItem(tr("Last epoch"), QStringLiteral("last"));
+    m_keep->setToolTip(tr("Which epoch's weights are exported (--keep)"));
+    form2->addRow(tr("Keep weights"), m_keep);
+    connect(m_valBy, &QComboBox::currentIndexChanged, this, &TrainPanel::updateValidationNote);
+    connect(m_valSplit, &QDoubleSpinBox::valueChanged, this, &TrainPanel::updateValidationNote);
+    connect(m_cvFolds, &QSpinBox::valueChanged, this, &TrainPanel::updateValidationNote);
+    connect(m_refit, &QCheckBox::toggled, this, &TrainPanel::updateValidationNote);
 
+    outer->addWidget(validation);
+
+    auto *engine = new QGroupBox(tr("Engine"), host);
+    auto *form4 = new QFormLayout(engine);
+    form4->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_seed = new QSpinBox(engine);
     m_seed->setObjectName(QStringLiteral("seedSpin"));
     m_seed->setRange(0, INT_MAX);
     m_seed->setToolTip(
         tr("Random seed (--seed): the same seed, data and settings on CPU give the same run, bit for bit"));
-    form2->addRow(tr("Seed"), m_seed);
+    form4->addRow(tr("Seed"), m_seed);
+    connect(m_seed, &QSpinBox::valueChanged, this, &TrainPanel::updateValidationNote);
 
     m_ties = new QComboBox(engine);
     m_ties->setObjectName(QStringLiteral("tiesCombo"));
@@ -203,22 +302,14 @@ QWidget *TrainPanel::createForm()
     m_ties->addItem(tr("Skip: leave ties out"), QStringLiteral("skip"));
     m_ties->setToolTip(
         tr("Pairs labelled 0 (--ties): hinge adds max(0, |s_a − s_b| − margin) to the loss; skip ignores them"));
-    form2->addRow(tr("Ties"), m_ties);
-
-    m_keep = new QComboBox(engine);
-    m_keep->setObjectName(QStringLiteral("keepCombo"));
-    m_keep->addItem(tr("Auto (best with a validation split)"), QStringLiteral("auto"));
-    m_keep->addItem(tr("Best validation loss"), QStringLiteral("best"));
-    m_keep->addItem(tr("Last epoch"), QStringLiteral("last"));
-    m_keep->setToolTip(tr("Which epoch's weights are exported (--keep)"));
-    form2->addRow(tr("Keep weights"), m_keep);
+    form4->addRow(tr("Ties"), m_ties);
 
     m_threads = new QSpinBox(engine);
     m_threads->setObjectName(QStringLiteral("threadsSpin"));
     m_threads->setRange(0, 1024);
     m_threads->setSpecialValueText(tr("LibTorch default"));
     m_threads->setToolTip(tr("CPU threads for LibTorch (--threads, 0: its default)"));
-    form2->addRow(tr("Threads"), m_threads);
+    form4->addRow(tr("Threads"), m_threads);
 
     m_device = new QComboBox(engine);
     m_device->setObjectName(QStringLiteral("deviceCombo"));
@@ -242,8 +333,8 @@ QWidget *TrainPanel::createForm()
                                  info.cudaDeviceCount));
     }
     m_device->setToolTip(tr("Where to train (--device): Auto picks CUDA when LibTorch has it, else the CPU"));
-    form2->addRow(tr("Device"), m_device);
-    form2->addRow(QString(), m_deviceNote);
+    form4->addRow(tr("Device"), m_device);
+    form4->addRow(QString(), m_deviceNote);
     outer->addWidget(engine);
 
     m_restore = new QPushButton(tr("Restore defaults"), host);
@@ -290,6 +381,12 @@ QWidget *TrainPanel::createMonitor()
     bold.setBold(true);
     m_status->setFont(bold);
     layout->addWidget(m_status);
+    m_verdict = new QLabel(monitor);
+    m_verdict->setObjectName(QStringLiteral("verdictLabel"));
+    m_verdict->setWordWrap(true);
+    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_verdict->hide();
+    layout->addWidget(m_verdict);
 
     auto *progressRow = new QHBoxLayout;
     m_progress = new QProgressBar(monitor);
@@ -375,6 +472,12 @@ TrainConfig TrainPanel::config() const
     c.epochs = m_epochs->value();
     c.margin = m_margin->value();
     c.valSplit = m_valSplit->value();
+    c.valBy = validationByFromString(m_valBy->currentData().toString().toStdString());
+    c.cvFolds = m_cvFolds->value() >= 2 ? m_cvFolds->value() : 0;
+    c.refit = m_refit->isChecked();
+    c.dropout = m_dropout->value();
+    c.weightDecay = m_weightDecay->value();
+    c.patience = m_patience->value();
     c.seed = uint64_t(m_seed->value());
     c.ties = tiePolicyFromString(m_ties->currentData().toString().toStdString());
     c.keep = keepPolicyFromString(m_keep->currentData().toString().toStdString());
@@ -393,6 +496,12 @@ void TrainPanel::setConfig(const TrainConfig &c)
     m_epochs->setValue(c.epochs);
     m_margin->setValue(c.margin);
     m_valSplit->setValue(c.valSplit);
+    m_valBy->setCurrentIndex(std::max(0, m_valBy->findData(QString::fromLatin1(toString(c.valBy)))));
+    m_cvFolds->setValue(c.cvFolds >= 2 ? c.cvFolds : 1);
+    m_refit->setChecked(c.refit);
+    m_dropout->setValue(c.dropout);
+    m_weightDecay->setValue(c.weightDecay);
+    m_patience->setValue(c.patience);
     m_seed->setValue(int(std::min<uint64_t>(c.seed, INT_MAX)));
     m_ties->setCurrentIndex(std::max(0, m_ties->findData(QString::fromLatin1(toString(c.ties)))));
     m_keep->setCurrentIndex(std::max(0, m_keep->findData(QString::fromLatin1(toString(c.keep)))));
@@ -402,6 +511,7 @@ void TrainPanel::setConfig(const TrainConfig &c)
         device = 0;
     m_device->setCurrentIndex(device);
     updateDimensionCheck();
+    updateValidationNote();
 }
 
 void TrainPanel::restoreDefaults()
@@ -429,6 +539,7 @@ void TrainPanel::setDataset(const DatasetPtr &dataset, const QString &embeddings
             setStatus(tr("Open a dataset, then press Train."));
     }
     updateDimensionCheck();
+    updateValidationNote();
     updateButtons();
 }
 
@@ -460,10 +571,19 @@ void TrainPanel::updateButtons()
     m_stop->setEnabled(running);
     m_restore->setEnabled(!running);
     m_reload->setEnabled(!running);
-    for (QWidget *w :
-         std::initializer_list<QWidget *>{m_name, m_embeddingDim, m_hiddenDim, m_learningRate, m_batchSize, m_epochs,
-                                          m_margin, m_valSplit, m_seed, m_ties, m_keep, m_threads, m_device})
+    for (QWidget *w : std::initializer_list<QWidget *>{
+             m_name, m_embeddingDim, m_hiddenDim, m_learningRate, m_batchSize, m_epochs, m_margin, m_valSplit, m_valBy,
+             m_cvFolds, m_refit, m_chooseTest, m_clearTest, m_dropout, m_weightDecay, m_patience, m_seed, m_ties,
+             m_keep, m_threads, m_device})
         w->setEnabled(!running);
+    if (!running) {
+        // Cross-validation always refits; the split share means nothing under it.
+        const bool cv = m_cvFolds->value() >= 2;
+        m_refit->setEnabled(!cv);
+        m_valSplit->setEnabled(!cv);
+        m_valBy->setEnabled(!cv);
+        m_clearTest->setEnabled(!m_testPath.isEmpty());
+    }
 }
 
 void TrainPanel::startTraining()
@@ -493,10 +613,13 @@ void TrainPanel::startTraining()
     request.outputDir = newRunFolder(m_settings->workspace.toStdString(), c.name);
     m_runFolderName = QFileInfo(QString::fromStdString(request.outputDir)).fileName();
     request.resumePath = m_resumePath.toStdString();
+    request.testPath = m_testPath.toStdString();
     m_resumePath.clear(); // one continued run; the next starts from scratch unless asked again
 
     m_firstEpoch = 1;
     m_lastEpoch = c.epochs;
+    m_phaseText.clear();
+    m_verdict->hide();
     m_chart->reset(m_firstEpoch, m_lastEpoch);
     m_chart->chart()->setTitle(QString());
     m_log->clear();
@@ -547,56 +670,125 @@ void TrainPanel::onBatch(const BatchReport &report)
     const double done =
         double(report.epoch - m_firstEpoch) + double(report.batch) / double(std::max(1, report.batches));
     updateProgress(done / total);
-    m_epochLabel->setText(
-        tr("Epoch %1 of %2 · batch %3/%4").arg(report.epoch).arg(m_lastEpoch).arg(report.batch).arg(report.batches));
+    m_epochLabel->setText(m_phaseText + tr("Epoch %1 of %2 · batch %3/%4")
+                                            .arg(report.epoch)
+                                            .arg(m_lastEpoch)
+                                            .arg(report.batch)
+                                            .arg(report.batches));
+}
+
+void TrainPanel::onPhase(const PhaseReport &phase)
+{
+    m_firstEpoch = phase.firstEpoch;
+    m_lastEpoch = phase.lastEpoch;
+    switch (phase.kind) {
+    case PhaseReport::Fold:
+        m_phaseText = tr("Fold %1 of %2 · ").arg(phase.fold).arg(phase.folds);
+        setStatus(tr("Cross-validating: fold %1 of %2…").arg(phase.fold).arg(phase.folds));
+        appendLog(tr("Fold %1 of %2: holding out its own items").arg(phase.fold).arg(phase.folds));
+        break;
+    case PhaseReport::Refit:
+        m_phaseText = tr("Refit · ");
+        setStatus(tr("Refitting on every pair for %n epoch(s)…", nullptr, phase.lastEpoch));
+        appendLog(tr("Refit on every pair for %n epoch(s)", nullptr, phase.lastEpoch));
+        break;
+    case PhaseReport::Train:
+        m_phaseText.clear();
+        break;
+    }
+    m_chart->beginPhase(phase);
+    m_epochLabel->setText(m_phaseText + tr("Epoch %1 of %2").arg(m_firstEpoch - 1).arg(m_lastEpoch));
 }
 
 void TrainPanel::onEpoch(const EpochReport &report)
 {
-    if (report.epoch == m_firstEpoch && report.epochs != m_lastEpoch) {
-        // A resumed run counts epochs from its checkpoint.
-        m_firstEpoch = report.epoch;
-        m_lastEpoch = report.epochs;
-    }
     m_chart->addEpoch(report);
     const int total = std::max(1, m_lastEpoch - m_firstEpoch + 1);
     updateProgress(double(report.epoch - m_firstEpoch + 1) / total);
-    m_epochLabel->setText(tr("Epoch %1 of %2").arg(report.epoch).arg(m_lastEpoch));
+    m_epochLabel->setText(m_phaseText + tr("Epoch %1 of %2").arg(report.epoch).arg(m_lastEpoch));
     m_speedLabel->setText(tr("%1 pairs/s").arg(QLocale().toString(report.pairsPerSecond, 'f', 0)));
-    appendLog(tr("epoch %1/%2  train loss %3  val loss %4  train acc %5  val acc %6  %7 s")
-                  .arg(report.epoch)
-                  .arg(report.epochs)
-                  .arg(formatNumber(report.trainLoss))
-                  .arg(formatNumber(report.valLoss))
-                  .arg(formatPercent(report.trainAccuracy))
-                  .arg(formatPercent(report.valAccuracy))
-                  .arg(QLocale().toString(report.seconds, 'f', 2)));
+    QString line = tr("epoch %1/%2  train loss %3  val loss %4  train acc %5  val acc %6")
+                       .arg(report.epoch)
+                       .arg(report.epochs)
+                       .arg(formatNumber(report.trainLoss))
+                       .arg(formatNumber(report.valLoss))
+                       .arg(formatPercent(report.trainAccuracy))
+                       .arg(formatPercent(report.valAccuracy));
+    if (std::isfinite(report.crossAccuracy))
+        line += tr("  one-new-item acc %1").arg(formatPercent(report.crossAccuracy));
+    appendLog(m_phaseText + line + tr("  %1 s").arg(QLocale().toString(report.seconds, 'f', 2)));
 }
+
+namespace {
+
+QString qs(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+double numberIn(const nlohmann::json &j, const char *key)
+{
+    if (!j.is_object())
+        return kNaN;
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<double>() : kNaN;
+}
+
+const QString kGood = QStringLiteral("#1e7b34"), kWarning = QStringLiteral("#8a5a00"), kBad = QStringLiteral("#b3261e");
+
+QString verdictColor(VerdictLevel level)
+{
+    return level == VerdictLevel::Good ? kGood : level == VerdictLevel::Warning ? kWarning : kBad;
+}
+
+} // namespace
 
 void TrainPanel::onFinished(const RunOutcome &o)
 {
     m_runDir = o.runDir;
     m_onnxPath = o.onnxPath;
     m_etaLabel->setText(tr("ETA –"));
+    const nlohmann::json &m = o.metadata;
+    const Verdict verdict = judgeRun(m);
+    const QualityFigure quality = headlineQuality(m);
+    // The status says how the run ended, in the verdict's colour: never green for a failed model.
+    const QString color = verdictColor(verdict.level);
     switch (o.end) {
     case RunEnd::Completed:
-        setStatus(tr("Completed: %1 epochs in %2.").arg(o.epochsCompleted).arg(formatDuration(o.seconds)),
-                  QStringLiteral("#1e7b34"));
+        setStatus(tr("Completed: %1 epochs in %2.").arg(o.epochsCompleted).arg(formatDuration(o.seconds)), color);
         m_progress->setValue(1000);
         break;
     case RunEnd::Cancelled:
-        setStatus(tr("Stopped after %1 epochs: the run was kept as cancelled.").arg(o.epochsCompleted),
-                  QStringLiteral("#8a5a00"));
+        setStatus(tr("Stopped after %1 epochs: the run was kept as cancelled.").arg(o.epochsCompleted), color);
         break;
     case RunEnd::Diverged:
         setStatus(tr("Diverged: %1 The last good weights (epoch %2) were kept; try a lower learning rate.")
                       .arg(o.message)
                       .arg(o.keptEpoch),
-                  QStringLiteral("#b3261e"));
+                  color);
         m_chart->chart()->setTitle(tr("Diverged"));
         break;
     }
+    static const char *const kIcons[] = {"✔", "⚠", "✖"};
+    QString verdictHtml = QStringLiteral("<b>%1 %2</b>")
+                              .arg(QString::fromUtf8(kIcons[int(verdict.level)]),
+                                   verdict.level == VerdictLevel::Good      ? tr("Good")
+                                   : verdict.level == VerdictLevel::Warning ? tr("Look again")
+                                                                            : tr("Failed"));
+    verdictHtml += QStringLiteral(" — %1").arg(qs(verdict.summary).toHtmlEscaped());
+    for (size_t i = 1; i < verdict.reasons.size(); ++i)
+        verdictHtml += QStringLiteral("<br>· %1").arg(qs(verdict.reasons[i]).toHtmlEscaped());
+    m_verdict->setText(verdictHtml);
+    m_verdict->setStyleSheet(QStringLiteral("QLabel#verdictLabel { color: %1; border: 1px solid %1; border-radius: 4px; "
+                                            "padding: 6px; background: %2; }")
+                                 .arg(color, verdict.level == VerdictLevel::Good      ? QStringLiteral("#eef7f0")
+                                             : verdict.level == VerdictLevel::Warning ? QStringLiteral("#fdf6e7")
+                                                                                      : QStringLiteral("#fbeceb")));
+    m_verdict->setToolTip(tr("How the verdict is reached: README, \"How good is my model?\""));
+    m_verdict->show();
     appendLog(tr("%1: %2").arg(QString::fromLatin1(toString(o.end)), o.message));
+    appendLog(tr("quality: %1").arg(qs(quality.label)));
+    appendLog(tr("verdict: %1 — %2").arg(QString::fromLatin1(toString(verdict.level)), qs(verdict.summary)));
     appendLog(tr("wrote %1\n      %2\n      %3").arg(o.pthPath, o.onnxPath, o.metadataPath));
 
     m_runFolder->setText(tr("<b>Run folder</b>: %1").arg(o.runDir.toHtmlEscaped()));
@@ -604,15 +796,85 @@ void TrainPanel::onFinished(const RunOutcome &o)
         return QStringLiteral("<tr><td style='color:#555; padding-right:12px'>%1</td><td>%2</td></tr>")
             .arg(name, value);
     };
+    const nlohmann::json empty = nlohmann::json::object();
+    auto block = [&](const char *key) -> const nlohmann::json & {
+        auto it = m.find(key);
+        return it != m.end() && it->is_object() ? *it : empty;
+    };
+    const nlohmann::json &val = block("validation");
+    const nlohmann::json &cv = block("cv");
+    const nlohmann::json &refit = block("refit");
+    const nlohmann::json &test = block("test");
     QString html = QStringLiteral("<table>");
     html += row(tr("Ended"), QString::fromLatin1(toString(o.end)));
-    html += row(tr("Epochs completed"), QString::number(o.epochsCompleted));
-    html += row(tr("Weights kept from epoch"), QString::number(o.keptEpoch));
-    html += row(tr("Final train loss"), formatNumber(o.finalTrainLoss));
-    html += row(tr("Final validation loss"), formatNumber(o.finalValLoss));
-    html += row(tr("Final validation accuracy"), formatPercent(o.finalValAccuracy));
-    html += row(tr("Best validation accuracy"), formatPercent(o.bestValAccuracy));
-    html += row(tr("Training time"), tr("%1 s on %2").arg(QLocale().toString(o.seconds, 'f', 2), o.device));
+    html += row(tr("Quality"), QStringLiteral("<b>%1</b>").arg(qs(quality.label).toHtmlEscaped()));
+    if (!cv.empty()) {
+        const nlohmann::json &accuracy = cv.value("val_accuracy", empty);
+        html += row(tr("Cross-validation"),
+                    tr("%1 folds: validation accuracy %2 ± %3, loss %4 ± %5, best epoch %6 ± %7")
+                        .arg(cv.value("finished", 0))
+                        .arg(formatPercent(numberIn(accuracy, "mean")))
+                        .arg(QLocale().toString(100 * numberIn(accuracy, "std"), 'f', 1))
+                        .arg(formatNumber(numberIn(cv.value("val_loss", empty), "mean"), 4))
+                        .arg(formatNumber(numberIn(cv.value("val_loss", empty), "std"), 2))
+                        .arg(QLocale().toString(numberIn(cv.value("best_epoch", empty), "mean"), 'f', 1))
+                        .arg(QLocale().toString(numberIn(cv.value("best_epoch", empty), "std"), 'f', 1)));
+        QString folds;
+        for (const nlohmann::json &f : cv.value("per_fold", nlohmann::json::array()))
+            folds += tr("fold %1: %2 (best epoch %3, %4 pairs)<br>")
+                         .arg(f.value("fold", 0))
+                         .arg(formatPercent(numberIn(f, "accuracy")))
+                         .arg(f.value("best_epoch", 0))
+                         .arg(f.value("val_pairs", 0));
+        html += row(tr("Folds"), folds);
+    } else if (val.value("by", std::string()) != "none" && !val.empty()) {
+        const bool byItems = val.value("by", std::string()) == "items";
+        html += row(tr("Validated on"),
+                    byItems ? tr("%1 pairs whose two items are among the %2 held-out (unseen) items; %3 pairs with one "
+                                 "held-out item scored apart")
+                                  .arg(val.value("val_pairs", 0))
+                                  .arg(val.value("held_out_items", 0))
+                                  .arg(val.value("cross_pairs", 0))
+                            : tr("%1 held-out pairs whose items were also trained on (optimistic)")
+                                  .arg(val.value("val_pairs", 0)));
+        html += row(tr("Validation accuracy"),
+                    tr("%1 ± %2 points (epoch %3)")
+                        .arg(formatPercent(numberIn(val, "accuracy")))
+                        .arg(QLocale().toString(100 * numberIn(val, "accuracy_interval"), 'f', 1))
+                        .arg(val.value("epoch", 0)));
+        if (byItems)
+            html += row(tr("One new item"), tr("%1 on pairs with one held-out item")
+                                                .arg(formatPercent(numberIn(val, "cross_accuracy"))));
+        html += row(tr("Train accuracy there"), formatPercent(numberIn(val, "train_accuracy")));
+    }
+    if (!refit.empty())
+        html += row(tr("Refit"), tr("on all %1 pairs for %2 epochs (%3); final train loss %4")
+                                     .arg(refit.value("pairs", 0))
+                                     .arg(refit.value("epochs", 0))
+                                     .arg(qs(refit.value("chosen_by", std::string())).toHtmlEscaped())
+                                     .arg(formatNumber(numberIn(refit, "final_train_loss"))));
+    if (!test.empty()) {
+        const nlohmann::json &overall = test.value("evaluation", empty).value("overall", empty);
+        QString text = tr("%1 on %2 decisive pairs of %3; ties within the margin %4")
+                           .arg(formatPercent(numberIn(overall, "accuracy")))
+                           .arg(overall.value("decisive", 0))
+                           .arg(qs(test.value("file_name", std::string())).toHtmlEscaped())
+                           .arg(formatPercent(numberIn(overall, "tie_agreement")));
+        const int seen = test.value("items_seen_in_training", 0);
+        if (seen > 0)
+            text += tr("<br><span style='color:%1'>⚠ %2 of its %3 items were in the training data (%4 pairs)</span>")
+                        .arg(kWarning)
+                        .arg(seen)
+                        .arg(test.value("items", 0))
+                        .arg(test.value("pairs_with_seen_items", 0));
+        html += row(tr("Test file"), text);
+    }
+    html += row(tr("Weights exported"), tr("epoch %1 of %2%3")
+                                            .arg(o.keptEpoch)
+                                            .arg(o.epochsCompleted)
+                                            .arg(refit.empty() ? QString() : tr(" of the refit")));
+    html += row(tr("Train loss there"), formatNumber(numberIn(m, "kept_train_loss")));
+    html += row(tr("Training time"), tr("%1 s on %2").arg(QLocale().toString(numberIn(m, "training_time"), 'f', 2), o.device));
     for (const QString &path : {o.pthPath, o.onnxPath, o.metadataPath}) {
         const QFileInfo info(path);
         html += row(tr("File"),
@@ -626,6 +888,86 @@ void TrainPanel::onFinished(const RunOutcome &o)
     m_bottomTabs->setCurrentWidget(m_results);
     updateButtons();
     Q_EMIT runFinished(o.runDir);
+}
+
+void TrainPanel::setTestFile(const QString &path)
+{
+    m_testPath = path;
+    m_testFile->setText(path.isEmpty() ? tr("None") : QFileInfo(path).fileName());
+    m_testFile->setToolTip(path.isEmpty() ? tr("No test file: the run is judged by its validation")
+                                          : QDir::toNativeSeparators(path));
+    updateButtons();
+}
+
+void TrainPanel::chooseTestFile()
+{
+    const QString start = m_testPath.isEmpty() && m_dataset ? QFileInfo(QString::fromStdString(m_dataset->path)).path()
+                                                            : m_testPath;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Test file: pairs of items the training never sees"),
+                                                      start, tr("JSONL datasets (*.jsonl *.json *.ndjson);;All files (*)"));
+    if (!path.isEmpty())
+        setTestFile(path);
+}
+
+void TrainPanel::updateValidationNote()
+{
+    if (!m_validationNote)
+        return;
+    const bool cv = m_cvFolds->value() >= 2;
+    const bool byItems = m_valBy->currentData().toString() == QLatin1String("items");
+    QString note, color = QStringLiteral("#666");
+    if (!m_dataset) {
+        note = cv ? tr("%1 folds: every item is held out once.").arg(m_cvFolds->value())
+                  : tr("Filled in when a dataset is loaded.");
+    } else if (cv) {
+        try {
+            const std::vector<DataSplit> folds = itemFolds(*m_dataset, m_cvFolds->value(), uint64_t(m_seed->value()));
+            int64_t pooled = 0;
+            for (const DataSplit &f : folds)
+                pooled += decisiveCount(*m_dataset, f.val);
+            note = tr("%1 folds of about %2 items; %3 validation pairs of unseen items in all, then a refit on "
+                      "every pair.")
+                       .arg(m_cvFolds->value())
+                       .arg(m_dataset->items.size() / size_t(m_cvFolds->value()))
+                       .arg(pooled);
+        } catch (const std::exception &e) {
+            note = qs(e.what());
+            color = kBad;
+        }
+    } else if (m_valSplit->value() <= 0) {
+        note = tr("No validation: nothing will say how the model ranks items it has not seen (add a test file).");
+        color = kWarning;
+    } else if (!byItems) {
+        note = tr("Held-out pairs share their items with training: the validation figure will read too high.");
+        color = kWarning;
+    } else {
+        const DataSplit split = splitByItems(*m_dataset, m_valSplit->value(), uint64_t(m_seed->value()));
+        const int64_t decisive = decisiveCount(*m_dataset, split.val);
+        const std::string problem =
+            splitProblem(*m_dataset, split, m_valSplit->value(), kFewValidationPairs);
+        if (decisive < kMinValidationPairs) {
+            note = tr("Only %1 validation pairs between the %2 held-out items: too few to train with this split. Use "
+                      "cross-validation.")
+                       .arg(decisive)
+                       .arg(split.heldOutItems.size());
+            color = kBad;
+        } else if (!problem.empty()) {
+            note = tr("%1 validation pairs between %2 held-out items: the figure will be ±%3 points. "
+                      "Cross-validation (5 folds) uses every item.")
+                       .arg(decisive)
+                       .arg(split.heldOutItems.size())
+                       .arg(QLocale().toString(100 * accuracyHalfInterval(effectivePairs(decisive, int64_t(split.heldOutItems.size()))), 'f', 0));
+            color = kWarning;
+        } else {
+            note = tr("%1 validation pairs between %2 held-out items (±%3 points); %4 pairs train.")
+                       .arg(decisive)
+                       .arg(split.heldOutItems.size())
+                       .arg(QLocale().toString(100 * accuracyHalfInterval(effectivePairs(decisive, int64_t(split.heldOutItems.size()))), 'f', 0))
+                       .arg(split.train.size());
+        }
+    }
+    m_validationNote->setText(QStringLiteral("<span style='color:%1'>%2</span>").arg(color, note.toHtmlEscaped()));
+    updateButtons();
 }
 
 void TrainPanel::onFailed(const QString &message)

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
@@ -15,11 +16,13 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
+class QToolButton;
 
 namespace ranker {
 struct TrainConfig;
 struct EpochReport;
 struct BatchReport;
+struct PhaseReport;
 } // namespace ranker
 
 namespace ranker::ui {
@@ -52,6 +55,9 @@ public:
     /// an empty path trains from scratch again.
     void setResumeCheckpoint(const QString &pthPath);
     QString resumeCheckpoint() const { return m_resumePath; }
+    /// The test file the next runs are evaluated on (empty: none); kept between runs.
+    void setTestFile(const QString &path);
+    QString testFile() const { return m_testPath; }
 
     /// Training finished but its files could not be written: the trained run waits in memory.
     bool hasUnsavedRun() const;
@@ -78,6 +84,10 @@ private:
     QWidget *createMonitor();
     void updateButtons();
     void updateDimensionCheck();
+    /// What the validation settings will measure, for the loaded dataset (a warning when too few pairs).
+    void updateValidationNote();
+    void chooseTestFile();
+    void onPhase(const ranker::PhaseReport &phase);
     void onEpoch(const ranker::EpochReport &report);
     void onBatch(const ranker::BatchReport &report);
     void onFinished(const RunOutcome &outcome);
@@ -105,6 +115,16 @@ private:
     QSpinBox *m_epochs = nullptr;
     QDoubleSpinBox *m_margin = nullptr;
     QDoubleSpinBox *m_valSplit = nullptr;
+    QComboBox *m_valBy = nullptr;
+    QSpinBox *m_cvFolds = nullptr;
+    QCheckBox *m_refit = nullptr;
+    QLabel *m_testFile = nullptr;
+    QPushButton *m_chooseTest = nullptr;
+    QToolButton *m_clearTest = nullptr;
+    QLabel *m_validationNote = nullptr;
+    QDoubleSpinBox *m_dropout = nullptr;
+    QDoubleSpinBox *m_weightDecay = nullptr;
+    QSpinBox *m_patience = nullptr;
     QSpinBox *m_seed = nullptr;
     QComboBox *m_ties = nullptr;
     QComboBox *m_keep = nullptr;
@@ -116,6 +136,7 @@ private:
     QPushButton *m_stop = nullptr;
 
     QLabel *m_status = nullptr;
+    QLabel *m_verdict = nullptr; ///< the finished run's verdict: green, amber or red, with the reasons
     QProgressBar *m_progress = nullptr;
     QLabel *m_epochLabel = nullptr;
     QLabel *m_etaLabel = nullptr;
@@ -133,6 +154,8 @@ private:
     QElapsedTimer m_clock;
     int m_firstEpoch = 1;
     int m_lastEpoch = 1;
+    QString m_phaseText; ///< "Fold 2 of 5 · ", "Refit · " or empty
+    QString m_testPath;
     QString m_onnxPath;
     QString m_runDir;
 };

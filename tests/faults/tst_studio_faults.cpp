@@ -221,8 +221,13 @@ void StudioFaultsTest::closeWindowDuringTraining_asksThenStopsKeepsTheRunAndClos
     const int completed = metadata.value("epochs_completed", 0);
     QVERIFY(completed >= epochsBefore);
     QVERIFY(completed < 100000);
+    // The .pth holds the kept epoch's state: its weights, its epoch and the loss history up to it.
     const Checkpoint checkpoint = loadCheckpoint(outcome.pthPath.toStdString());
-    QCOMPARE(int(checkpoint.lossHistory.size()), completed);
+    const int kept = metadata.value("kept_epoch", -1);
+    QVERIFY(kept >= 1 && kept <= completed);
+    QCOMPARE(checkpoint.epoch, kept);
+    QCOMPARE(int(checkpoint.lossHistory.size()), kept);
+    QCOMPARE(int(metadata["loss_history"].size()), completed);
 }
 
 void StudioFaultsTest::fullDiskAtExport_keepsTheModelUntilSavedElsewhere()

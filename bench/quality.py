@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""How well does a run's reported figure predict what the model delivers on unseen items?
+
+For datasets of several sizes, noise levels and embedding widths (bench/quality_data.py: a hidden
+utility, label noise, and a test file of items never in the training file), trains with
+ranker-train and prints, per dataset and mode:
+
+  reported  the run's own validation figure (the kept epoch's validation accuracy; CV: the folds'
+            mean), as the Train place, History and the metadata show it
+  test      the exported model's accuracy on the test file (decisive pairs of unseen items)
+  gap       reported - test
+  and a logistic regression on the pair differences (x_a - x_b, the same features: embedding, then
+  the metrics standardised with the training file's statistics), fitted on the training file's
+  decisive pairs with scikit-learn and scored on the same test file.
+
+    /usr/bin/python3 bench/quality.py [--build build] [--sets small,medium,...] [--modes ...]
+                                      [--seeds 1] [--threads 1] [--keep-files]
+
+Modes: items (the default split), pairs (--val-by pairs), refit (--refit), cv (--cv 5),
+items-noreg (the item split without --weight-decay/--patience defaults, for comparison).
+Targets (issue 10): the default's gap <= 0.03 on every set; its test accuracy >= the logistic
+regression's on every set. Prints a Markdown table (README's "How good is my model?").
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import quality_data  # noqa: E402
+
+SETS = {
+    # name: items, pairs, dim, test items, test pairs, latent, flip
+    "small": dict(items=300, pairs=2500, dim=16, test_items=300, test_pairs=3000, latent=0.5, flip=0.05),
+    "medium": dict(items=1200, pairs=10000, dim=32, test_items=400, test_pairs=4000, latent=0.7, flip=0.10),
+    "noisy": dict(items=1200, pairs=10000, dim=32, test_items=400, test_pairs=4000, latent=1.0, flip=0.20),
+    "dense": dict(items=400, pairs=12000, dim=32, test_items=400, test_pairs=4000, latent=0.7, flip=0.05),
+    "wide": dict(items=1000, pairs=4000, dim=1536, test_items=300, test_pairs=2000, latent=0.5, flip=0.05),
+}
+
+MODES = {
+    "items": [],
+    "pairs": ["--val-by", "pairs"],
+    "refit": ["--refit"],
+    "cv": ["--cv", "5"],
+}
+
+
+def read_jsonl_features(path, dim, metric_names=None):
+    """Item features and decisive pairs of a dataset file, the engine's way: embedding, then the
+    metrics in sorted name order (a missing metric takes the training mean, here NaN filled later)."""
+    items, index, pairs = [], {}, []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            ids = []
+            for side in ("item_a", "item_b"):
+                item = row[side]
+                key = str(item["id"])
+                if key not in index:
+                    index[key] = len(items)
+                    items.append(item)
+                ids.append(index[key])
+            pairs.append((ids[0], ids[1], int(row["label"])))
+    if metric_names is None:
+        metric_names = sorted({m for item in items for m in item.get("metrics", {})})
+    x = np.zeros((len(items), dim + len(metric_names)))
+    for i, item in enumerate(items):
+        emb = item.get("embedding")
+        if emb:
+            x[i, :dim] = emb
+        metrics = item.get("metrics", {})
+        for k, name in enumerate(metric_names):
+            x[i, dim + k] = metrics.get(name, np.nan)
+    return x, np.array(pairs, dtype=np.int64), metric_names
+
+
+def logistic_baseline(train_path, test_path, dim):
+    from sklearn.linear_model import LogisticRegression
+
+    x, pairs, names = read_jsonl_features(train_path, dim)
+    xt, tpairs, _ = read_jsonl_features(test_path, dim, names)
+    cols = slice(dim, x.shape[1])
+    mean = np.nanmean(x[:, cols], axis=0)
+    std = np.nanstd(x[:, cols], axis=0)
+    std[std < 1e-12] = 1.0
+    for arr in (x, xt):
+        block = arr[:, cols]
+        block = np.where(np.isnan(block), mean, block)
+        arr[:, cols] = (block - mean) / std
+    decisive = pairs[pairs[:, 2] != 0]
+    diff = x[decisive[:, 0]] - x[decisive[:, 1]]
+    y = decisive[:, 2]
+    # Both orientations, no intercept: the model is antisymmetric like the ranker's score_diff.
+    model = LogisticRegression(C=1.0, fit_intercept=False, max_iter=2000)
+    model.fit(np.vstack([diff, -diff]), np.concatenate([y, -y]))
+    tdec = tpairs[tpairs[:, 2] != 0]
+    pred = np.sign(model.decision_function(xt[tdec[:, 0]] - xt[tdec[:, 1]]))
+    return float(np.mean(pred == tdec[:, 2]))
+
+
+def run_mode(trainer, train_path, test_path, dim, mode_flags, seed, threads, out_dir):
+    cmd = [trainer, "--input", train_path, "--test", test_path, "--output", out_dir, "--embedding-dim", str(dim),
+           "--seed", str(seed), "--threads", str(threads), "-q"] + mode_flags
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), proc.returncode, proc.stderr.strip()[-500:]))
+    with open(os.path.join(out_dir, "pairwise_ranker_metadata.json"), encoding="utf-8") as f:
+        m = json.load(f)
+    v = m["validation"]
+    if m.get("cv"):
+        reported = m["cv"]["val_accuracy"]["mean"]
+    else:
+        reported = v["accuracy"]
+    return {
+        "reported": reported,
+        "cross": v.get("cross_accuracy") if not m.get("cv") else m["cv"]["cross_accuracy"]["mean"],
+        "test": m["test"]["evaluation"]["overall"]["accuracy"],
+        "epoch": m["kept_epoch"],
+        "verdict": m["verdict"]["level"],
+        "seconds": seconds,
+    }
+
+
+def fmt(x):
+    return "–" if x is None else "%.3f" % x
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "build"))
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--modes", default="items,pairs,refit,cv")
+    ap.add_argument("--seeds", default="1", help="comma-separated world seeds (one dataset each)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--data", default=None, help="folder for the generated files (default: a temporary one)")
+    args = ap.parse_args(argv)
+    trainer = os.path.join(args.build, "app", "ranker-train")
+    if not os.access(trainer, os.X_OK):
+        sys.exit("quality.py: %s not found: build first (bash installer/setup.sh build)" % trainer)
+    sets = [s for s in args.sets.split(",") if s]
+    modes = [m for m in args.modes.split(",") if m]
+    seeds = [int(s) for s in args.seeds.split(",") if s]
+    data = args.data or tempfile.mkdtemp(prefix="ranker-quality-")
+    os.makedirs(data, exist_ok=True)
+
+    rows = []
+    for name in sets:
+        spec = SETS[name]
+        for seed in seeds:
+            prefix = os.path.join(data, "%s-%d" % (name, seed))
+            train_path, test_path = quality_data.generate(
+                prefix, spec["items"], spec["pairs"], spec["dim"], spec["test_items"], spec["test_pairs"], seed=seed,
+                latent=spec["latent"], flip=spec["flip"])
+            lr = logistic_baseline(train_path, test_path, spec["dim"])
+            result = {"set": name, "seed": seed, "lr": lr}
+            for mode in modes:
+                out_dir = os.path.join(data, "run-%s-%d-%s" % (name, seed, mode))
+                result[mode] = run_mode(trainer, train_path, test_path, spec["dim"], MODES[mode], 42, args.threads, out_dir)
+                r = result[mode]
+                print("%-7s seed %d %-6s reported %s test %s gap %+.3f cross %s epoch %3d %-7s %5.1fs   (LR %.3f)" %
+                      (name, seed, mode, fmt(r["reported"]), fmt(r["test"]), r["reported"] - r["test"], fmt(r["cross"]),
+                       r["epoch"], r["verdict"], r["seconds"], lr), flush=True)
+            rows.append(result)
+
+    print()
+    header = "| set | items / pairs / D | logistic regression, test |"
+    rule = "| --- | --- | --- |"
+    for mode in modes:
+        header += " %s: reported / test (gap) |" % mode
+        rule += " --- |"
+    print(header)
+    print(rule)
+    for r in rows:
+        spec = SETS[r["set"]]
+        line = "| %s (seed %d) | %d / %d / %d | %.3f |" % (r["set"], r["seed"], spec["items"], spec["pairs"], spec["dim"],
+                                                        r["lr"])
+        for mode in modes:
+            m = r[mode]
+            line += " %s / %s (%+.3f) |" % (fmt(m["reported"]), fmt(m["test"]), m["reported"] - m["test"])
+        print(line)
+    if "items" in modes:
+        worst_gap = max(abs(r["items"]["reported"] - r["items"]["test"]) for r in rows)
+        below_lr = [r["set"] for r in rows if r["items"]["test"] < r["lr"]]
+        print("\ndefault (item split): largest |gap| %.3f (target <= 0.03); test below logistic regression on: %s" %
+              (worst_gap, ", ".join(below_lr) or "none"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
