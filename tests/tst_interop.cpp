@@ -104,6 +104,14 @@ private Q_SLOTS:
                    {test::sourcePath("tests/interop/run_ort.js"), QString::fromStdString(m_run.onnxPath), m_probe});
     }
 
+    void openCvDnn_importsTheGraphAndMatchesLibTorch()
+    {
+        // Debian's python3-opencv (4.6): it refused opset 13's Squeeze and element-wise ops on 1-D
+        // outputs, and multiplies where a Div by a constant is asked.
+        runChecked(QStringLiteral(RANKER_PYTHON), {test::sourcePath("tests/interop/check_opencv.py"),
+                                                   QString::fromStdString(m_run.onnxPath), m_probe});
+    }
+
     void seedGuideMetadataSnippet_runs()
     {
         runChecked(QStringLiteral(RANKER_PYTHON), {test::sourcePath("tests/interop/seed_metadata_snippet.py"),
