@@ -1,6 +1,7 @@
-// Serving the model from TypeScript: README's example, type-checked against the generated
-// .d.mts and onnxruntime-web's (and onnxruntime-node's) types, and run in Node, by kit_types.mjs.
-import * as ort from 'onnxruntime-web';
+// Serving the model from TypeScript: README's example (kit_types.mjs checks that README shows this
+// file from its import on), type-checked against the generated .d.mts and onnxruntime-web's (and
+// onnxruntime-node's) types, and run in Node, by kit_types.mjs.
+import * as ort from 'onnxruntime-web'; // or 'onnxruntime-node'
 import { createRanker, featuresOf, type Ranker, type RankerItem } from './pairwise_ranker.ranker.mjs';
 
 // The run's files, copied where the app serves them: pairwise_ranker.onnx and the kit.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// README's TypeScript (kit_example.ts) against a run's generated kit:
+// README's TypeScript (kit_example.ts, which README must show as it is) against a run's generated kit:
 //
 //   node kit_types.mjs RUN_DIR NAME items.jsonl expected.json
 //
@@ -41,6 +41,14 @@ async function main(argv) {
     }
     const source = fs.readFileSync(path.join(here, 'kit_example.ts'), 'utf8');
     if (!source.includes("from 'onnxruntime-web'")) throw new Failed('kit_example.ts no longer imports onnxruntime-web', 2);
+    // README's code is this file, from its first import on.
+    const readme = fs.readFileSync(path.join(here, '..', '..', 'README.md'), 'utf8');
+    const section = readme.indexOf('## Serving the model from TypeScript');
+    const block = section < 0 ? null : /```typescript\n([\s\S]*?)```/.exec(readme.slice(section));
+    const code = source.slice(source.search(/^import /m));
+    if (!block || block[1] !== code) {
+      throw new Failed("README's \"Serving the model from TypeScript\" code is not tests/interop/kit_example.ts (from its import on)");
+    }
     fs.writeFileSync(path.join(work, 'example_web.ts'), source);
     fs.writeFileSync(path.join(work, 'example_node.ts'), source.replaceAll("'onnxruntime-web'", "'onnxruntime-node'"));
     fs.symlinkSync(nodeModules, path.join(work, 'node_modules'), 'dir');
