@@ -299,10 +299,11 @@ int runKit(const Extras &extras)
 /**
  * Settings that cannot work fail here, before a byte of the data is read: missing flags, values
  * out of range, CUDA asked for without it, an --input, --embeddings or --resume that cannot be
- * read, an --output that is not a writable folder, an existing run with --no-overwrite.
+ * read, an --output that is not a writable folder, an existing run with --no-overwrite (without
+ * it, replacing a run is said on stderr unless --quiet).
  * @return the exit code to leave with, or -1 to go on.
  */
-int checkBeforeReading(ranker::PipelineRequest &request, const Extras &extras)
+int checkBeforeReading(ranker::PipelineRequest &request, const Extras &extras, bool quiet)
 {
     namespace fs = std::filesystem;
     std::string missing;
@@ -335,7 +336,8 @@ int checkBeforeReading(ranker::PipelineRequest &request, const Extras &extras)
                 (existing.size() == 1 ? existing.front() : std::to_string(existing.size()) + " files") + ")";
             if (extras.noOverwrite)
                 throw ranker::Error(held + "; --no-overwrite refuses to replace it");
-            std::fprintf(stderr, "ranker-train: %s: this run replaces it\n", held.c_str());
+            if (!quiet)
+                std::fprintf(stderr, "ranker-train: %s: this run replaces it\n", held.c_str());
         }
     } catch (const std::exception &e) {
         return fail(cli::ExitError, e.what());
@@ -445,7 +447,7 @@ int main(int argc, char **argv)
         return runCheck(request, maxLineMiB);
     if (extras.kit->parsed())
         return runKit(extras);
-    if (const int code = checkBeforeReading(request, extras); code >= 0)
+    if (const int code = checkBeforeReading(request, extras, quiet); code >= 0)
         return code;
 
     std::signal(SIGINT, onInterrupt);
