@@ -1,5 +1,6 @@
 // ranker-rank: the seed guide's "Ranking Items" — score items with a trained model, best first.
 #include "app/cli_common.h"
+#include "app/cli_conventions.h"
 
 #include "core/dataset.h"
 #include "core/error.h"
@@ -23,20 +24,17 @@ int main(int argc, char **argv)
                  "Each line is an item ({\"id\", \"embedding\", \"metrics\", …}) or a pair, whose two items are taken.",
                  "ranker-rank"};
     app.set_version_flag("--version", [] { return ranker::cli::versionText("ranker-rank"); });
-    app.failure_message([](const CLI::App *, const CLI::Error &e) {
-        return std::string("ranker-rank: error: ") + e.what() + " (see --help)\n";
-    });
     app.add_option("--model", modelPath, "A .pth checkpoint or a run folder")->required();
-    app.add_option("--input", input, "JSONL file of items (or pairs)")->required();
+    app.add_option("--input", input, "JSONL file of items (or pairs); - reads stdin")->required();
     app.add_option("--top", top, "Print only the best N (0: all)");
     app.add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}))->capture_default_str();
     app.add_option("--embeddings", embeddings, "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
     app.add_flag("--strict", strict, "Fail on the first bad line");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError &e) {
-        return app.exit(e);
-    }
+    if (const int code = ranker::cli::parseCommandLine(
+            app, argc, argv, "ranker-rank",
+            [](const CLI::App &) { return std::string("ranker-rank --model RUN --input F [options]"); });
+        code >= 0)
+        return code;
     try {
         const std::string pth = ranker::checkpointPathFor(modelPath);
         ranker::RankerModel model(ranker::loadCheckpoint(pth).weights);
@@ -44,11 +42,12 @@ int main(int argc, char **argv)
         options.embeddingDim = model.layout().embeddingDim;
         options.strict = strict;
         options.embeddingsPath = embeddings;
-        ranker::Dataset items = ranker::loadItems(input, options);
+        ranker::Dataset items = ranker::cli::loadItemsFrom(input, options);
         for (const ranker::Diagnostic &d : items.skipped)
-            std::fprintf(stderr, "%s:%lld: skipped: %s\n", input.c_str(), static_cast<long long>(d.line), d.reason.c_str());
+            std::fprintf(stderr, "%s:%lld: skipped: %s\n", items.path.c_str(), static_cast<long long>(d.line),
+                         d.reason.c_str());
         if (items.items.empty())
-            throw ranker::Error(input + ": no items to rank");
+            throw ranker::Error(items.path + ": no items to rank");
         std::vector<ranker::RankedItem> ranked = ranker::rankItems(model, items);
         if (top > 0 && ranked.size() > top)
             ranked.resize(top);

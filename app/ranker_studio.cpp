@@ -1,4 +1,5 @@
 // ranker-studio: the desktop studio.
+#include "app/cli_common.h"
 #include "core/version.h"
 #include "ui/mainwindow.h"
 #include "ui/trainingworker.h"
@@ -12,6 +13,9 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTimer>
+
+#include <cstdio>
+#include <cstring>
 
 namespace {
 
@@ -72,32 +76,83 @@ void takeScreenshots(ranker::ui::MainWindow &window, const QString &folder, int 
     });
 }
 
+constexpr const char *kUsage = "ranker-studio [options] [dataset]";
+
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("Ranker Studio"));
+    QCoreApplication::setOrganizationName(QStringLiteral("ranker-studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(RANKER_VERSION));
+}
+
+/// The command line: the same parser with or without a display.
+struct Options
+{
+    explicit Options(QCommandLineParser &parser) : help(parser.addHelpOption()), version(parser.addVersionOption())
+    {
+        parser.setApplicationDescription(QStringLiteral("Training studio for a pairwise ranking model"));
+        parser.addPositionalArgument(
+            QStringLiteral("dataset"),
+            QStringLiteral("A JSONL dataset to open (default: the last one, or the bundled sample)"));
+        parser.addOption(screenshots);
+        parser.addOption(screenshotEpochs);
+    }
+    QCommandLineOption help, version;
+    QCommandLineOption screenshots{QStringLiteral("screenshot"),
+                                   QStringLiteral("Train a short run, save a PNG of each place into DIR, and quit"),
+                                   QStringLiteral("DIR")};
+    QCommandLineOption screenshotEpochs{QStringLiteral("screenshot-epochs"),
+                                        QStringLiteral("Epochs of the --screenshot run"), QStringLiteral("N"),
+                                        QStringLiteral("30")};
+};
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "usage: %s\nranker-studio: error: %s\n", kUsage, qPrintable(message));
+    return 2;
+}
+
+/**
+ * --help and --version answered without a display: QApplication aborts where there is none, so
+ * they are parsed first, under a QCoreApplication. @return the exit code, or -1 to open the studio.
+ */
+int answerWithoutDisplay(int argc, char **argv)
+{
+    bool asked = false;
+    for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i)
+        for (const char *flag : {"-h", "--help", "-?", "--help-all", "-v", "--version"})
+            asked = asked || std::strcmp(argv[i], flag) == 0;
+    if (!asked)
+        return -1;
+    QCoreApplication core(argc, argv);
+    setApplicationNames();
+    QCommandLineParser parser;
+    const Options options(parser);
+    if (!parser.parse(QCoreApplication::arguments()))
+        return usageError(parser.errorText());
+    if (parser.isSet(options.version))
+        std::printf("%s\n", ranker::cli::versionText("ranker-studio").c_str());
+    else
+        std::fputs(qPrintable(parser.helpText()), stdout);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    if (const int code = answerWithoutDisplay(argc, argv); code >= 0)
+        return code;
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Ranker Studio"));
-    QApplication::setOrganizationName(QStringLiteral("ranker-studio"));
-    QApplication::setApplicationVersion(QStringLiteral(RANKER_VERSION));
+    setApplicationNames();
     QApplication::setDesktopFileName(QStringLiteral("ranker-studio"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Training studio for a pairwise ranking model"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(
-        QStringLiteral("dataset"),
-        QStringLiteral("A JSONL dataset to open (default: the last one, or the bundled sample)"));
-    QCommandLineOption screenshots(QStringLiteral("screenshot"),
-                                   QStringLiteral("Train a short run, save a PNG of each place into DIR, and quit"),
-                                   QStringLiteral("DIR"));
-    QCommandLineOption screenshotEpochs(QStringLiteral("screenshot-epochs"),
-                                        QStringLiteral("Epochs of the --screenshot run"), QStringLiteral("N"),
-                                        QStringLiteral("30"));
-    parser.addOption(screenshots);
-    parser.addOption(screenshotEpochs);
-    parser.process(app);
+    const Options options(parser);
+    if (!parser.parse(QApplication::arguments()))
+        return usageError(parser.errorText());
+    const QCommandLineOption &screenshots = options.screenshots;
+    const QCommandLineOption &screenshotEpochs = options.screenshotEpochs;
 
     ranker::ui::MainWindow window;
     if (parser.isSet(screenshots)) {

@@ -1,10 +1,14 @@
 // ranker-train: the seed guide's train_ranker.py, in C++ — same flags, same outputs.
 #include "app/cli_common.h"
+#include "app/cli_conventions.h"
+#include "app/dataset_check.h"
 
 #include "core/error.h"
+#include "core/export/deploy_kit.h"
 #include "core/metadata.h"
 #include "core/model.h"
 #include "core/pipeline.h"
+#include "core/runs.h"
 #include "core/training/quality.h"
 #include "core/version.h"
 
@@ -15,6 +19,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <unistd.h>
 
@@ -159,6 +164,272 @@ private:
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };
 
+// --- Command-line conventions: sub-commands, usage errors, stdin, checks before reading, --json ---
+
+namespace cli = ranker::cli;
+
+/// --json's stdout: one document at the end, every human line on stderr.
+cli::JsonStdout g_json;
+
+/// What the options beyond the seed guide's flags set.
+struct Extras
+{
+    bool noOverwrite = false;
+    bool json = false;
+    CLI::App *check = nullptr;
+    CLI::App *kit = nullptr;
+    std::string kitRun;    ///< kit: the run folder or .pth
+    std::string kitOutput; ///< kit: where to write (default: the run's folder)
+};
+
+constexpr const char *kUsage = "ranker-train --input F --output DIR [options]";
+
+/// The usage line of the (sub-)command in effect.
+std::string usageFor(const CLI::App &in)
+{
+    if (in.get_name() == "check")
+        return "ranker-train check --input F [--embedding-dim D] [--embeddings F] [--strict] [--json]";
+    if (in.get_name() == "kit")
+        return "ranker-train kit RUN [--output DIR] [--json]";
+    return kUsage;
+}
+
+/// --no-overwrite, --json, the `check` and `kit` sub-commands, and the choices CLI11 checks itself.
+Extras addConventions(CLI::App &app, ranker::PipelineRequest &request, uint64_t &maxLineMiB)
+{
+    Extras extras;
+    ranker::TrainConfig &config = request.train;
+    // Required to train, not to run a sub-command: checked in checkBeforeReading().
+    app.get_option("--input")->required(false)->description("Path to JSONL dataset file (required; - reads stdin)");
+    app.get_option("--output")
+        ->required(false)
+        ->description("Output directory for model artifacts (required; a folder)");
+    app.get_option("--ties")->check(CLI::IsMember({"hinge", "skip"}));
+    app.get_option("--keep")->check(CLI::IsMember({"auto", "best", "last"}));
+    app.get_option("--device")
+        ->check(CLI::Validator(
+            [](std::string &device) {
+                const bool cudaN = device.rfind("cuda:", 0) == 0 && device.size() > 5 &&
+                                   device.find_first_not_of("0123456789", 5) == std::string::npos;
+                return device == "auto" || device == "cpu" || device == "cuda" || cudaN
+                           ? std::string()
+                           : "unknown device " + device + " (use auto, cpu or cuda)";
+            },
+            "auto|cpu|cuda"));
+    app.add_flag("--no-overwrite", extras.noOverwrite,
+                 "Refuse to replace a run of the same --name already in --output (exit 1, before training)");
+    app.add_flag("--json", extras.json,
+                 "Print a JSON summary of the run (files, how it ended, figures) on stdout; other text goes to stderr");
+
+    extras.check = app.add_subcommand(
+        "check", "Report on a dataset without training (labels, item types, coverage, bad lines, the guide's advice); "
+                 "exit 0 when it can be trained on, 1 when not");
+    extras.check->add_option("--input", request.input, "Path to JSONL dataset file (- reads stdin)")->required();
+    extras.check->add_option("--embedding-dim", config.embeddingDim, "Embedding dimension")->capture_default_str();
+    extras.check->add_option("--embeddings", request.load.embeddingsPath,
+                             "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
+    extras.check->add_flag("--strict", request.load.strict, "Fail on the first bad line");
+    extras.check->add_option("--max-line-mib", maxLineMiB, "Lines longer than this are skipped unread")
+        ->capture_default_str();
+    extras.check->add_flag("--json", extras.json, "Print the report as JSON on stdout");
+
+    extras.kit = app.add_subcommand("kit", "Write the deployment kit of an existing run (NAME.features.json, "
+                                           "NAME.ranker.mjs, NAME.ranker.d.mts) for a JavaScript app");
+    extras.kit->add_option("run", extras.kitRun, "The run's folder or its .pth")->required();
+    extras.kit->add_option("--output", extras.kitOutput, "Folder to write the kit to (default: the run's folder)");
+    extras.kit->add_flag("--json", extras.json, "Print the paths written as JSON on stdout");
+    return extras;
+}
+
+/// A failure after parsing: one line on stderr (and the JSON document with --json). @return code.
+int fail(int code, const std::string &message)
+{
+    cli::clearLine();
+    if (code == cli::ExitUsage)
+        cli::reportUsageError("ranker-train", kUsage, message);
+    else
+        std::fprintf(stderr, "ranker-train: error: %s\n", cli::firstLine(message).c_str());
+    g_json.write({{"ok", false}, {"exit_code", code}, {"ended", "error"}, {"error", cli::firstLine(message)}});
+    return code;
+}
+
+/// `ranker-train check`: the dataset report, nothing trained. @return 0 when usable, 1 when not.
+int runCheck(ranker::PipelineRequest &request, uint64_t maxLineMiB)
+{
+    try {
+        request.train.validate();
+    } catch (const ranker::Error &e) {
+        return fail(cli::ExitUsage, e.what());
+    }
+    try {
+        ranker::LoadOptions load = request.load;
+        load.embeddingDim = request.train.embeddingDim;
+        load.maxLineBytes = maxLineMiB << 20;
+        if (request.input != cli::kStdinArgument)
+            cli::requireReadableFile(request.input, "--input");
+        if (!load.embeddingsPath.empty())
+            cli::requireReadableFile(load.embeddingsPath, "--embeddings");
+        const ranker::Dataset ds = cli::loadDatasetFrom(request.input, load);
+        const cli::DatasetVerdict verdict = cli::judgeDataset(ds);
+        cli::printDatasetReport(stdout, ds, verdict);
+        g_json.write(cli::datasetReportJson(ds, verdict));
+        return verdict.usable ? cli::ExitOk : cli::ExitError;
+    } catch (const std::exception &e) {
+        return fail(cli::ExitError, e.what());
+    }
+}
+
+/// `ranker-train kit RUN`: the deployment kit of a run, from its .pth (and its metadata's name and time).
+int runKit(const Extras &extras)
+{
+    namespace fs = std::filesystem;
+    try {
+        const std::string pth = ranker::checkpointPathFor(extras.kitRun);
+        const std::string folder = fs::path(pth).parent_path().string();
+        std::string name = fs::path(pth).stem().string();
+        std::string createdAt = ranker::isoTimestampUtc();
+        const ranker::RunInfo run = ranker::readRun(folder.empty() ? "." : folder);
+        if (!run.broken && fs::path(run.pthPath).filename() == fs::path(pth).filename()) {
+            name = run.name;
+            createdAt = run.metadata.value("created_at", createdAt);
+        }
+        const ranker::Checkpoint checkpoint = ranker::loadCheckpoint(pth);
+        const std::string out = extras.kitOutput.empty() ? (folder.empty() ? "." : folder) : extras.kitOutput;
+        ranker::ensureWritableFolder(out);
+        const std::vector<std::string> paths = ranker::writeDeployKit(out, checkpoint.weights.layout, name, createdAt);
+        for (size_t i = 0; i < paths.size(); ++i)
+            std::printf("%s %s\n", i == 0 ? "wrote" : "     ", paths[i].c_str());
+        g_json.write({{"ok", true},
+                      {"exit_code", 0},
+                      {"model", pth},
+                      {"files", {{"features", paths[0]}, {"module", paths[1]}, {"types", paths[2]}}}});
+        return cli::ExitOk;
+    } catch (const std::exception &e) {
+        return fail(cli::ExitError, e.what());
+    }
+}
+
+/**
+ * Settings that cannot work fail here, before a byte of the data is read: missing flags, values
+ * out of range, CUDA asked for without it, an --input, --embeddings or --resume that cannot be
+ * read, an --output that is not a writable folder, an existing run with --no-overwrite (without
+ * it, replacing a run is said on stderr unless --quiet).
+ * @return the exit code to leave with, or -1 to go on.
+ */
+int checkBeforeReading(ranker::PipelineRequest &request, const Extras &extras, bool quiet)
+{
+    namespace fs = std::filesystem;
+    std::string missing;
+    for (const auto &[flag, value] : {std::pair{"--input", &request.input}, std::pair{"--output", &request.outputDir}})
+        if (value->empty())
+            missing += (missing.empty() ? "" : ", ") + std::string(flag);
+    if (!missing.empty())
+        return fail(cli::ExitUsage, "the following arguments are required: " + missing);
+    try {
+        request.train.validate();
+        if (!request.resumePath.empty() && (request.train.cvFolds > 0 || request.train.refit))
+            throw ranker::Error("--resume continues one model: it cannot be combined with --cv or --refit, which "
+                                "train new models from scratch");
+    } catch (const ranker::Error &e) {
+        return fail(cli::ExitUsage, e.what());
+    }
+    try {
+        ranker::resolveDevice(request.train.device);
+        if (!request.testPath.empty())
+            cli::requireReadableFile(request.testPath, "--test");
+        if (request.input != cli::kStdinArgument)
+            cli::requireReadableFile(request.input, "--input");
+        if (!request.load.embeddingsPath.empty())
+            cli::requireReadableFile(request.load.embeddingsPath, "--embeddings");
+        if (!request.resumePath.empty())
+            ranker::loadCheckpoint(request.resumePath);
+        std::error_code ec;
+        if (fs::exists(request.outputDir, ec) && !fs::is_directory(request.outputDir, ec))
+            throw ranker::Error(request.outputDir + ": not a folder (--output names the folder the run's files go to)");
+        ranker::ensureWritableFolder(request.outputDir);
+        const std::vector<std::string> existing = cli::existingRunFiles(request.outputDir, request.train.name);
+        if (!existing.empty()) {
+            const std::string held =
+                request.outputDir + " already holds a run named " + request.train.name + " (" +
+                (existing.size() == 1 ? existing.front() : std::to_string(existing.size()) + " files") + ")";
+            if (extras.noOverwrite)
+                throw ranker::Error(held + "; --no-overwrite refuses to replace it");
+            if (!quiet)
+                std::fprintf(stderr, "ranker-train: %s: this run replaces it\n", held.c_str());
+        }
+    } catch (const std::exception &e) {
+        return fail(cli::ExitError, e.what());
+    }
+    return -1;
+}
+
+/// runPipeline(), reading `-` from stdin (the dataset's path is then "(stdin)").
+ranker::PipelineResult trainFromInput(const ranker::PipelineRequest &request, ConsoleProgress &progress)
+{
+    if (request.input != cli::kStdinArgument)
+        return ranker::runPipeline(request, progress);
+    progress.onStage("loading");
+    ranker::LoadOptions load = request.load;
+    load.embeddingDim = request.train.embeddingDim;
+    load.progress = [&progress](uint64_t done, uint64_t total) {
+        progress.onLoadProgress(done, total);
+        return !progress.stopRequested();
+    };
+    const ranker::Dataset ds = cli::loadDatasetFrom(request.input, load);
+    progress.onDatasetLoaded(ds);
+    return ranker::runPipeline(ds, request, progress);
+}
+
+int exitCodeFor(ranker::RunEnd end)
+{
+    return end == ranker::RunEnd::Diverged    ? cli::ExitDiverged
+           : end == ranker::RunEnd::Cancelled ? cli::ExitInterrupted
+                                              : cli::ExitOk;
+}
+
+/// --json's document for a finished run: where its files are, how it ended, its figures.
+nlohmann::json runSummaryJson(const ranker::PipelineResult &result)
+{
+    const ranker::TrainResult &r = result.train;
+    const nlohmann::json &m = result.metadata;
+    nlohmann::json j;
+    j["exit_code"] = exitCodeFor(r.end);
+    j["ok"] = j["exit_code"] == 0;
+    j["ended"] = ranker::toString(r.end);
+    j["message"] = m.value("end_message", r.message);
+    j["run_dir"] = result.runDir;
+    j["metadata"] = result.metadataPath;
+    j["files"] = {{"pth", result.pthPath}, {"onnx", result.onnxPath}, {"metadata", result.metadataPath}};
+    const char *kitKeys[] = {"features", "module", "types"};
+    for (size_t i = 0; i < result.kitPaths.size() && i < 3; ++i)
+        j["files"][kitKeys[i]] = result.kitPaths[i];
+    j["epochs_completed"] = r.epochsCompleted;
+    j["kept_epoch"] = r.keptEpoch;
+    j["device"] = r.device;
+    j["training_time"] = m.value("training_time", r.seconds);
+    // The metadata's final figures, whichever this version writes.
+    for (const char *key : {"best_epoch", "final_train_loss", "kept_train_loss", "kept_val_loss", "kept_train_accuracy",
+                            "kept_val_accuracy", "final_train_accuracy", "final_val_accuracy", "best_val_accuracy",
+                            "exported_model", "validation", "test", "verdict"})
+        if (m.contains(key))
+            j[key] = m[key];
+    if (m.contains("cv") && m["cv"].is_object())
+        for (const char *key : {"folds", "finished", "val_accuracy", "val_loss", "best_epoch", "pooled"})
+            if (m["cv"].contains(key))
+                j["cv"][key] = m["cv"][key];
+    const ranker::QualityFigure quality = ranker::headlineQuality(m);
+    j["quality"] = {{"label", quality.label},
+                    {"accuracy", quality.kind == ranker::QualityFigure::None ? nlohmann::json(nullptr)
+                                                                             : nlohmann::json(quality.accuracy)}};
+    if (m.contains("val_loss_history") && m["val_loss_history"].is_array() && !m["val_loss_history"].empty())
+        j["final_val_loss"] = m["val_loss_history"].back();
+    if (m.contains("dataset") && m["dataset"].is_object())
+        for (const char *key : {"path", "valid_pairs", "skipped_lines"})
+            if (m["dataset"].contains(key))
+                j["dataset"][key] = m["dataset"][key];
+    return j;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -172,9 +443,6 @@ int main(int argc, char **argv)
     CLI::App app{"Train the pairwise ranker on a JSONL file of preferences and export .pth, .onnx and metadata.",
                  "ranker-train"};
     app.set_version_flag("--version", [] { return ranker::cli::versionText("ranker-train"); });
-    app.failure_message([](const CLI::App *, const CLI::Error &e) {
-        return std::string("ranker-train: error: ") + e.what() + " (see --help)\n";
-    });
     app.get_formatter()->column_width(34);
     app.add_option("--input", request.input, "Path to JSONL dataset file")->required();
     app.add_option("--output", request.outputDir, "Output directory for model artifacts")->required();
@@ -191,7 +459,8 @@ int main(int argc, char **argv)
     app.add_option("--val-by", valBy,
                    "items: validate on pairs of held-out items, what an unseen item gets; pairs: hold out pairs, "
                    "whose items are also trained on (optimistic)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::IsMember({"items", "pairs"}));
     app.add_flag("--refit", config.refit,
                  "After validation has chosen the epoch count, train on every pair for that many epochs and export that model");
     app.add_option("--cv", config.cvFolds,
@@ -217,12 +486,18 @@ int main(int argc, char **argv)
     app.add_option("--threads", config.threads, "CPU threads for LibTorch (0: its default)")->capture_default_str();
     app.add_option("--max-line-mib", maxLineMiB, "Lines longer than this are skipped unread")->capture_default_str();
     app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");
+    Extras extras = addConventions(app, request, maxLineMiB);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError &e) {
-        return app.exit(e);
-    }
+    if (const int code = cli::parseCommandLine(app, argc, argv, "ranker-train", usageFor); code >= 0)
+        return code;
+    if (extras.json)
+        g_json.enable();
+    if (extras.check->parsed())
+        return runCheck(request, maxLineMiB);
+    if (extras.kit->parsed())
+        return runKit(extras);
+    if (const int code = checkBeforeReading(request, extras, quiet); code >= 0)
+        return code;
 
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -233,7 +508,7 @@ int main(int argc, char **argv)
         config.valBy = ranker::validationByFromString(valBy);
         request.load.maxLineBytes = maxLineMiB << 20;
         progress.setEpochRange(1, config.epochs); // each training run sets its own range (onPhase)
-        ranker::PipelineResult result = ranker::runPipeline(request, progress);
+        ranker::PipelineResult result = trainFromInput(request, progress);
         const ranker::TrainResult &r = result.train;
         const nlohmann::json &m = result.metadata;
         std::printf("%s\n", m.value("end_message", r.message).c_str());
@@ -249,6 +524,9 @@ int main(int argc, char **argv)
             std::printf("         also: %s\n", verdict.reasons[i].c_str());
         std::printf("wrote %s\n      %s\n      %s\n", result.pthPath.c_str(), result.onnxPath.c_str(),
                     result.metadataPath.c_str());
+        for (const std::string &path : result.kitPaths)
+            std::printf("      %s\n", path.c_str());
+        g_json.write(runSummaryJson(result));
         if (r.end == ranker::RunEnd::Diverged)
             return 3;
         if (r.end == ranker::RunEnd::Cancelled)
@@ -257,10 +535,9 @@ int main(int argc, char **argv)
     } catch (const ranker::Cancelled &) {
         ranker::cli::clearLine();
         std::fprintf(stderr, "ranker-train: cancelled while loading; nothing was written\n");
+        g_json.write({{"ok", false}, {"exit_code", 130}, {"ended", "cancelled"}, {"error", "cancelled while loading"}});
         return 130;
     } catch (const std::exception &e) {
-        ranker::cli::clearLine();
-        std::fprintf(stderr, "ranker-train: error: %s\n", ranker::cli::firstLine(e.what()).c_str());
-        return 1;
+        return fail(cli::ExitError, e.what());
     }
 }

@@ -37,7 +37,8 @@ std::string fileName(const std::string &path)
 
 RunFiles RunFiles::forName(const std::string &name)
 {
-    return {name + ".pth", name + ".onnx", name + "_metadata.json"};
+    return {name + ".pth",           name + ".onnx",       name + "_metadata.json",
+            name + ".features.json", name + ".ranker.mjs", name + ".ranker.d.mts"};
 }
 
 nlohmann::json perEpochJson(const std::vector<EpochReport> &history)
@@ -306,7 +307,8 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
                            {"metric_std", metricStd},
                            {"input_dim", layout.featureDim()},
                            {"order", "embedding values, then metrics sorted by name"}};
-    m["files"] = {{"pth", files.pth}, {"onnx", files.onnx}, {"metadata", files.metadata}};
+    m["files"] = {{"pth", files.pth},           {"onnx", files.onnx},     {"metadata", files.metadata},
+                  {"features", files.features}, {"module", files.module}, {"types", files.types}};
     return m;
 }
 

@@ -23,10 +23,11 @@ nlohmann::json toJson(const TrainConfig &config);
 /// Fills `config` from toJson()'s form; keys it lacks keep their current values.
 void fromJson(const nlohmann::json &json, TrainConfig &config);
 
-/// File names of a run's three outputs.
+/// File names of a run's outputs: the three of the seed guide, then the deployment kit.
 struct RunFiles
 {
-    std::string pth, onnx, metadata; ///< file names, not paths
+    std::string pth, onnx, metadata;     ///< file names, not paths
+    std::string features, module, types; ///< NAME.features.json, NAME.ranker.mjs, NAME.ranker.d.mts
     static RunFiles forName(const std::string &name);
 };
 

@@ -58,18 +58,23 @@ void addGemm(onnx::GraphProto &graph, const std::string &x, const std::string &l
     transB->set_i(1);
 }
 
-/// The scoring tower for one input; parameters are shared between the two towers.
-void addTower(onnx::GraphProto &graph, const std::string &input, const std::string &output)
+/**
+ * The scoring tower for one input, up to the score as a [batch, 1] column; parameters are shared
+ * between the two towers. Standardising multiplies by 1/std instead of dividing: OpenCV 4.6's
+ * importer turns a Div by a constant into a multiplication by that constant (measured: it
+ * returns (x − mean)·std), so the division is done here, once, in float.
+ */
+std::string addTower(onnx::GraphProto &graph, const std::string &input)
 {
     const std::string p = input + "/";
     addNode(graph, "Sub", {input, "feature_mean"}, p + "centred");
-    addNode(graph, "Div", {p + "centred", "feature_std"}, p + "standardised");
+    addNode(graph, "Mul", {p + "centred", "feature_inv_std"}, p + "standardised");
     addGemm(graph, p + "standardised", "shared_layer.0", p + "hidden1");
     addNode(graph, "Relu", {p + "hidden1"}, p + "relu1");
     addGemm(graph, p + "relu1", "shared_layer.3", p + "hidden2");
     addNode(graph, "Relu", {p + "hidden2"}, p + "relu2");
-    addGemm(graph, p + "relu2", "score_layer", p + "score2d");
-    addNode(graph, "Squeeze", {p + "score2d", "squeeze_axes"}, output);
+    addGemm(graph, p + "relu2", "score_layer", p + "score_column");
+    return p + "score_column";
 }
 
 } // namespace
@@ -87,7 +92,8 @@ std::string onnxBytes(const std::string &path, const ModelWeights &w, const std:
     model.set_ir_version(7); // the IR version that goes with opset 13
     model.set_producer_name("ranker-studio");
     model.set_model_version(1);
-    model.set_doc_string("Pairwise ranker: score = score_layer(shared_layer((x - feature_mean) / feature_std))");
+    model.set_doc_string("Pairwise ranker: score = score_layer(shared_layer((x - feature_mean) * feature_inv_std)), "
+                         "feature_inv_std = 1 / feature_std");
     onnx::OperatorSetIdProto *opset = model.add_opset_import();
     opset->set_domain("");
     opset->set_version(13);
@@ -95,24 +101,33 @@ std::string onnxBytes(const std::string &path, const ModelWeights &w, const std:
     onnx::GraphProto &graph = *model.mutable_graph();
     graph.set_name("pairwise_ranker");
     addInitializer(graph, "feature_mean", w.layout.mean, {f});
-    addInitializer(graph, "feature_std", w.layout.std, {f});
+    std::vector<float> invStd(w.layout.std.size());
+    for (size_t i = 0; i < invStd.size(); ++i)
+        invStd[i] = 1.0f / w.layout.std[i];
+    addInitializer(graph, "feature_inv_std", invStd, {f});
     addInitializer(graph, "shared_layer.0.weight", w.w1, {h, f});
     addInitializer(graph, "shared_layer.0.bias", w.b1, {h});
     addInitializer(graph, "shared_layer.3.weight", w.w2, {h, h});
     addInitializer(graph, "shared_layer.3.bias", w.b2, {h});
     addInitializer(graph, "score_layer.weight", w.w3, {1, h});
     addInitializer(graph, "score_layer.bias", w.b3, {1});
-    onnx::TensorProto *axes = graph.add_initializer();
-    axes->set_name("squeeze_axes");
-    axes->set_data_type(onnx::TensorProto::INT64);
-    axes->add_dims(1);
-    axes->add_int64_data(1);
+    // Reshape to [-1] turns a [batch, 1] column into [batch]: the form every runtime takes (OpenCV
+    // 4.6 refuses Squeeze with its axes as an input, opset 13's only form, and element-wise ops
+    // on 1-D tensors).
+    onnx::TensorProto *flat = graph.add_initializer();
+    flat->set_name("batch_shape");
+    flat->set_data_type(onnx::TensorProto::INT64);
+    flat->add_dims(1);
+    flat->add_int64_data(-1);
 
     addValueInfo(graph.mutable_input(), "input_a", {f});
     addValueInfo(graph.mutable_input(), "input_b", {f});
-    addTower(graph, "input_a", "score_a");
-    addTower(graph, "input_b", "score_b");
-    addNode(graph, "Sub", {"score_a", "score_b"}, "score_diff");
+    const std::string columnA = addTower(graph, "input_a");
+    const std::string columnB = addTower(graph, "input_b");
+    addNode(graph, "Sub", {columnA, columnB}, "score_diff_column");
+    addNode(graph, "Reshape", {"score_diff_column", "batch_shape"}, "score_diff");
+    addNode(graph, "Reshape", {columnA, "batch_shape"}, "score_a");
+    addNode(graph, "Reshape", {columnB, "batch_shape"}, "score_b");
     addValueInfo(graph.mutable_output(), "score_diff", {});
     addValueInfo(graph.mutable_output(), "score_a", {});
     addValueInfo(graph.mutable_output(), "score_b", {});

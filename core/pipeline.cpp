@@ -3,6 +3,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/evaluate.h"
+#include "core/export/deploy_kit.h"
 #include "core/metadata.h"
 #include "core/onnx_export.h"
 #include "core/training/experiment.h"
@@ -222,11 +223,17 @@ void writeRunFiles(PipelineResult &result, const std::string &dir)
                              {"created_at", result.createdAt},
                              {"margin", std::to_string(margin)}}));
     set.add(metadata, result.metadata.dump(2) + "\n");
+    std::vector<std::string> kitPaths;
+    for (const KitFile &file : deployKit(result.train.checkpoint.weights.layout, name, result.createdAt)) {
+        kitPaths.push_back((fs::path(dir) / file.name).string());
+        set.add(kitPaths.back(), file.bytes);
+    }
     set.commit();
     result.runDir = dir;
     result.pthPath = pth;
     result.onnxPath = onnx;
     result.metadataPath = metadata;
+    result.kitPaths = std::move(kitPaths);
 }
 
 } // namespace ranker

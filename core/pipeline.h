@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ranker {
 
@@ -41,6 +42,7 @@ struct PipelineResult
     TrainResult train; ///< the run whose model was exported (the refit's, when refitted)
     std::string runDir;
     std::string pthPath, onnxPath, metadataPath;
+    std::vector<std::string> kitPaths; ///< the deployment kit: NAME.features.json, NAME.ranker.mjs, NAME.ranker.d.mts
     nlohmann::json metadata;
     std::string createdAt; ///< also written into the ONNX graph's metadata
     /// Every training run behind the model (folds, validation run, refit), for callers that show them.
@@ -77,8 +79,8 @@ PipelineResult runPipeline(const PipelineRequest &request, PipelineObserver &obs
 PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, PipelineObserver &observer);
 
 /**
- * Writes a trained run's `.pth`, `.onnx` and metadata into `dir` (created if missing), all three
- * or none, and points `result`'s paths there.
+ * Writes a trained run's `.pth`, `.onnx`, metadata and deployment kit (core/export/deploy_kit.h)
+ * into `dir` (created if missing), all of them or none, and points `result`'s paths there.
  * @throw Error naming the file and the reason; files already in `dir` are then untouched.
  */
 void writeRunFiles(PipelineResult &result, const std::string &dir);

@@ -32,6 +32,7 @@ packages=(
   libcli11-dev libsimdjson-dev libssl-dev
   libopenblas0-openmp
   xvfb xauth
+  chromium python3-opencv python3-sklearn
 )
 
 install_packages() {
@@ -60,7 +61,8 @@ install_packages() {
     update-alternatives --set libopenblas.so.0-x86_64-linux-gnu "$dir/libopenblas.so.0" >/dev/null 2>&1 || true
   fi
   log "BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
-  # ONNX Runtime (CPU) from npm, for the interop tests only.
+  # The interop tests' JavaScript packages from npm: ONNX Runtime for Node and for the web (run in
+  # Debian's chromium, above, through puppeteer-core) and TypeScript.
   bash "$here/installer/install-ort.sh"
 }
 

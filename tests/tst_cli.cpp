@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -21,12 +22,20 @@ struct Run
     QString err;
 };
 
-Run run(const QString &program, const QStringList &arguments, const QString &workingDir = {})
+/// Runs a program to its end; `input`, when given, is its whole stdin.
+Run run(const QString &program, const QStringList &arguments, const QString &workingDir = {},
+        const QByteArray *input = nullptr,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
     if (!workingDir.isEmpty())
         process.setWorkingDirectory(workingDir);
+    process.setProcessEnvironment(environment);
     process.start(program, arguments);
+    if (input) {
+        process.write(*input);
+        process.closeWriteChannel();
+    }
     Run r;
     if (!process.waitForFinished(300000))
         return r;
@@ -44,6 +53,25 @@ QString rank()
 {
     return test::binaryPath("app/ranker-rank");
 }
+QString studio()
+{
+    return test::binaryPath("app/ranker-studio");
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+nlohmann::json jsonFile(const QString &path)
+{
+    return nlohmann::json::parse(readFile(path.toStdString()));
+}
+
+const QStringList kRunFileSuffixes = {QStringLiteral(".pth"),           QStringLiteral(".onnx"),
+                                      QStringLiteral("_metadata.json"), QStringLiteral(".features.json"),
+                                      QStringLiteral(".ranker.mjs"),    QStringLiteral(".ranker.d.mts")};
 
 } // namespace
 
@@ -157,10 +185,11 @@ private Q_SLOTS:
         QCOMPARE(m["loss_history"].size(), size_t(5));
     }
 
-    void errors_areOneLineAndNonZero_data()
+    void errors_exitWithTheirCodeAndOneLine_data()
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("exitCode"); // 2: a usage error, as argparse's; 1: any other failure
         const QString out = m_dir.filePath(QStringLiteral("errors"));
         const QString empty = m_dir.filePath(QStringLiteral("empty.jsonl"));
         QFile(empty).open(QIODevice::WriteOnly);
@@ -171,12 +200,13 @@ private Q_SLOTS:
             f.write("{\"item_a\": {\"id\": 1}, \"item_b\": {\"id\": 2}, \"label\": 1}\n{\"label\": 7}\n");
         }
         const QString in = QStringLiteral("--input"), o = QStringLiteral("--output");
-        QTest::newRow("no-input-flag") << QStringList{o, out} << QStringLiteral("--input is required");
+        QTest::newRow("no-input-flag") << QStringList{o, out}
+                                       << QStringLiteral("the following arguments are required: --input") << 2;
         QTest::newRow("missing-file") << QStringList{in, QStringLiteral("/nonexistent.jsonl"), o, out}
-                                      << QStringLiteral("/nonexistent.jsonl: cannot open");
+                                      << QStringLiteral("/nonexistent.jsonl: cannot open") << 1;
         QTest::newRow("unwritable-output") << QStringList{in, m_small, o, QStringLiteral("/proc/ranker/out")}
-                                           << QStringLiteral("/proc/ranker/out: cannot create");
-        QTest::newRow("too-few-pairs") << QStringList{in, empty, o, out} << QStringLiteral("no valid pairs");
+                                           << QStringLiteral("/proc/ranker/out: cannot create") << 1;
+        QTest::newRow("too-few-pairs") << QStringList{in, empty, o, out} << QStringLiteral("no valid pairs") << 1;
         QTest::newRow("strict") << QStringList{in,
                                                bad,
                                                o,
@@ -184,7 +214,7 @@ private Q_SLOTS:
                                                QStringLiteral("--strict"),
                                                QStringLiteral("--embedding-dim"),
                                                QStringLiteral("0")}
-                                << bad + QStringLiteral(":2: label must be 1, 0 or -1, got 7");
+                                << bad + QStringLiteral(":2: label must be 1, 0 or -1, got 7") << 1;
         QTest::newRow("cuda-unavailable") << QStringList{in,
                                                          m_small,
                                                          o,
@@ -193,37 +223,413 @@ private Q_SLOTS:
                                                          QStringLiteral("cuda"),
                                                          QStringLiteral("--embedding-dim"),
                                                          QStringLiteral("8")}
-                                          << QStringLiteral("CUDA is not available");
+                                          << QStringLiteral("CUDA is not available") << 1;
         QTest::newRow("bad-ties") << QStringList{in, m_small, o, out, QStringLiteral("--ties"), QStringLiteral("maybe")}
-                                  << QStringLiteral("unknown tie policy");
+                                  << QStringLiteral("--ties: maybe not in {hinge,skip}") << 2;
         QTest::newRow("bad-epochs") << QStringList{in, m_small, o, out, QStringLiteral("--epochs"), QStringLiteral("0")}
-                                    << QStringLiteral("--epochs must be");
+                                    << QStringLiteral("--epochs must be") << 2;
         QTest::newRow("not-a-number")
             << QStringList{in, m_small, o, out, QStringLiteral("--learning-rate"), QStringLiteral("fast")}
-            << QStringLiteral("--learning-rate");
+            << QStringLiteral("--learning-rate") << 2;
         QTest::newRow("resume-missing")
             << QStringList{in, m_small, o, out, QStringLiteral("--resume"), QStringLiteral("/nope.pth")}
-            << QStringLiteral("/nope.pth: cannot open");
+            << QStringLiteral("/nope.pth: cannot open") << 1;
         QTest::newRow("wrong-dim") << QStringList{in, m_small, o, out}
                                    << QStringLiteral("no valid pairs to train on (400 lines skipped; first, line 1: "
-                                                     "item_a.embedding has 8 values, expected 1536");
+                                                     "item_a.embedding has 8 values, expected 1536")
+                                   << 1;
+        QTest::newRow("unknown-flag")
+            << QStringList{in, m_small, o, out, QStringLiteral("--epoch"), QStringLiteral("3")}
+            << QStringLiteral("The following arguments were not expected") << 2;
+        QTest::newRow("bad-name") << QStringList{in, m_small, o, out, QStringLiteral("--name"), QStringLiteral("a/b")}
+                                  << QStringLiteral("--name must be a plain file name") << 2;
+        QTest::newRow("bad-device")
+            << QStringList{in, m_small, o, out, QStringLiteral("--device"), QStringLiteral("gpu")}
+            << QStringLiteral("unknown device gpu") << 2;
+        QTest::newRow("output-is-a-file")
+            << QStringList{in, m_small, o, m_small} << m_small + QStringLiteral(": not a folder") << 1;
+        QTest::newRow("check-without-input")
+            << QStringList{QStringLiteral("check")} << QStringLiteral("--input is required") << 2;
+        QTest::newRow("kit-without-run") << QStringList{QStringLiteral("kit")} << QStringLiteral("run is required")
+                                         << 2;
+        QTest::newRow("kit-of-nothing") << QStringList{QStringLiteral("kit"), QStringLiteral("/nonexistent")}
+                                        << QStringLiteral("/nonexistent: no such file or folder") << 1;
     }
 
-    void errors_areOneLineAndNonZero()
+    void errors_exitWithTheirCodeAndOneLine()
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
+        QFETCH(int, exitCode);
         if (message.contains(QStringLiteral("CUDA")) &&
             QProcessEnvironment::systemEnvironment().contains(QStringLiteral("CUDA_VISIBLE_DEVICES")))
             QSKIP("a CUDA machine");
         const Run r = run(train(), arguments);
-        QVERIFY(r.exitCode != 0);
-        const QString err = r.err.trimmed();
-        QVERIFY2(err.contains(message), qPrintable(err));
-        QVERIFY2(!err.split(QLatin1Char('\n')).last().isEmpty(), qPrintable(err));
-        const QString last = err.split(QLatin1Char('\n')).last();
-        QVERIFY2(last.startsWith(QStringLiteral("ranker-train: error: ")), qPrintable(last));
+        QCOMPARE(r.exitCode, exitCode);
+        QCOMPARE(r.out, QString());
+        const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
+        const QString last = lines.last();
+        QVERIFY2(last.startsWith(QStringLiteral("ranker-train: error: ")), qPrintable(r.err));
         QVERIFY2(last.contains(message), qPrintable(last));
+        // A usage error is argparse's two lines: the usage of the command that failed, then the error.
+        if (exitCode == 2) {
+            QCOMPARE(lines.size(), 2);
+            const QString usage = arguments.value(0) == QStringLiteral("check")
+                                      ? QStringLiteral("usage: ranker-train check --input F")
+                                  : arguments.value(0) == QStringLiteral("kit")
+                                      ? QStringLiteral("usage: ranker-train kit RUN")
+                                      : QStringLiteral("usage: ranker-train --input F --output DIR [options]");
+            QVERIFY2(lines.first().startsWith(usage), qPrintable(lines.first()));
+        }
+    }
+
+    void rankAndStudio_usageErrorsExit2()
+    {
+        Run r = run(rank(), {QStringLiteral("--input"), m_small});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(QStringLiteral("usage: ranker-rank --model RUN --input F")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("ranker-rank: error: --model is required")), qPrintable(r.err));
+        r = run(rank(), {QStringLiteral("--model"), m_small, QStringLiteral("--input"), m_small,
+                         QStringLiteral("--format"), QStringLiteral("xml")});
+        QCOMPARE(r.exitCode, 2);
+        if (!QFile::exists(studio()))
+            QSKIP("ranker-studio is not built (RANKER_BUILD_GUI=OFF)");
+        QProcessEnvironment offscreen = QProcessEnvironment::systemEnvironment();
+        offscreen.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        r = run(studio(), {QStringLiteral("--no-such-option")}, {}, nullptr, offscreen);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(
+                     QStringLiteral("usage: ranker-studio [options] [dataset]\nranker-studio: error: Unknown option")),
+                 qPrintable(r.err));
+    }
+
+    // --- Conventions: stdin, checks before reading, replacing a run, check, --json, kit --------
+
+    void stdin_readsTheDatasetFromAPipe()
+    {
+        // Spooled to a regular file in $TMPDIR, which is removed afterwards.
+        QTemporaryDir tmp;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("TMPDIR"), tmp.path());
+        const QByteArray data = fileBytes(m_small);
+        const QString out = m_dir.filePath(QStringLiteral("from-stdin"));
+        Run r = run(train(),
+                    {QStringLiteral("--input"), QStringLiteral("-"), QStringLiteral("--output"), out,
+                     QStringLiteral("--embedding-dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
+                     QStringLiteral("2")},
+                    {}, &data, environment);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.startsWith(QStringLiteral("read (stdin): 400 rows, 400 valid pairs")), qPrintable(r.err));
+        const nlohmann::json m = jsonFile(out + QStringLiteral("/pairwise_ranker_metadata.json"));
+        QCOMPARE(m["dataset"]["path"].get<std::string>(), std::string("(stdin)"));
+        QCOMPARE(QString::fromStdString(m["dataset"]["sha256"].get<std::string>()),
+                 QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
+        QCOMPARE(m["dataset"]["valid_pairs"].get<int>(), 400);
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
+
+        // Bad lines are named by their line in stdin; the temporary file never shows.
+        const QByteArray bad = data.left(data.indexOf('\n') + 1) + "{\"label\": 7}\n";
+        r = run(train(),
+                {QStringLiteral("--input"), QStringLiteral("-"), QStringLiteral("--output"), out,
+                 QStringLiteral("--strict"), QStringLiteral("--embedding-dim"), QStringLiteral("8")},
+                {}, &bad, environment);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("ranker-train: error: (stdin):2: ")), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(tmp.path()), qPrintable(r.err));
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
+
+        // ranker-rank too.
+        r = run(rank(),
+                {QStringLiteral("--model"), out, QStringLiteral("--input"), QStringLiteral("-"),
+                 QStringLiteral("--top"), QStringLiteral("3")},
+                {}, &data, environment);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.trimmed().split(QLatin1Char('\n')).size(), 4);
+    }
+
+    void settingsThatCannotWork_failBeforeReadingTheData_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("exitCode");
+        const QString o = QStringLiteral("--output"), out = m_dir.filePath(QStringLiteral("early"));
+        const QString held = m_dir.filePath(QStringLiteral("held"));
+        QVERIFY(QDir().mkpath(held));
+        QFile(held + QStringLiteral("/pairwise_ranker_metadata.json")).open(QIODevice::WriteOnly);
+        QTest::newRow("cuda-unavailable") << QStringList{o, out, QStringLiteral("--device"), QStringLiteral("cuda")}
+                                          << QStringLiteral("CUDA is not available") << 1;
+        QTest::newRow("output-is-a-file") << QStringList{o, m_small} << QStringLiteral("not a folder") << 1;
+        QTest::newRow("output-unwritable") << QStringList{o, QStringLiteral("/proc/ranker/out")}
+                                           << QStringLiteral("cannot create the output folder") << 1;
+        QTest::newRow("bad-name") << QStringList{o, out, QStringLiteral("--name"), QStringLiteral("..")}
+                                  << QStringLiteral("--name must be a plain file name") << 2;
+        QTest::newRow("no-overwrite") << QStringList{o, held, QStringLiteral("--no-overwrite")}
+                                      << QStringLiteral("--no-overwrite refuses to replace it") << 1;
+        QTest::newRow("resume-missing") << QStringList{o, out, QStringLiteral("--resume"), QStringLiteral("/nope.pth")}
+                                        << QStringLiteral("/nope.pth: cannot open") << 1;
+        QTest::newRow("embeddings-missing")
+            << QStringList{o, out, QStringLiteral("--embeddings"), QStringLiteral("/nope.jsonl")}
+            << QStringLiteral("/nope.jsonl: cannot open (--embeddings)") << 1;
+    }
+
+    void settingsThatCannotWork_failBeforeReadingTheData()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        QFETCH(int, exitCode);
+        if (message.contains(QStringLiteral("CUDA")) &&
+            QProcessEnvironment::systemEnvironment().contains(QStringLiteral("CUDA_VISIBLE_DEVICES")))
+            QSKIP("a CUDA machine");
+        // The data comes from stdin, which stays open and empty: a program that read it first would
+        // wait here forever. It must fail at once, without having read a byte.
+        QProcess process;
+        process.start(train(), QStringList{QStringLiteral("--input"), QStringLiteral("-"),
+                                           QStringLiteral("--embedding-dim"), QStringLiteral("8")} +
+                                   arguments);
+        const bool finished = process.waitForFinished(30000);
+        if (!finished) {
+            process.kill();
+            process.waitForFinished();
+        }
+        QVERIFY2(finished, "ranker-train waited for its data: the setting was not checked before reading");
+        QCOMPARE(process.exitCode(), exitCode);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.trimmed().split(QLatin1Char('\n')).last().contains(message), qPrintable(err));
+        QVERIFY2(!err.contains(QStringLiteral("read ")), qPrintable(err));
+    }
+
+    void existingRun_isReplacedWithANote_noOverwriteRefuses()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("replace"));
+        const QStringList args = {QStringLiteral("--input"),         m_small,
+                                  QStringLiteral("--output"),        out,
+                                  QStringLiteral("--embedding-dim"), QStringLiteral("8"),
+                                  QStringLiteral("--epochs"),        QStringLiteral("2")};
+        Run r = run(train(), args);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("already holds")), qPrintable(r.err));
+        const QByteArray before = fileBytes(out + QStringLiteral("/pairwise_ranker_metadata.json"));
+
+        r = run(train(), args + QStringList{QStringLiteral("--no-overwrite")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("ranker-train: error: ") + out +
+                                QStringLiteral(" already holds a run named pairwise_ranker (6 files); --no-overwrite "
+                                               "refuses to replace it")),
+                 qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("epoch 1/2")), qPrintable(r.err)); // refused before training
+        QCOMPARE(fileBytes(out + QStringLiteral("/pairwise_ranker_metadata.json")), before);
+
+        // Another name in the same folder replaces nothing, and says nothing.
+        r = run(train(), args + QStringList{QStringLiteral("--name"), QStringLiteral("other"),
+                                            QStringLiteral("--no-overwrite")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        r = run(train(), args);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.startsWith(
+                     QStringLiteral("ranker-train: ") + out +
+                     QStringLiteral(" already holds a run named pairwise_ranker (6 files): this run replaces it")),
+                 qPrintable(r.err));
+        QVERIFY(fileBytes(out + QStringLiteral("/pairwise_ranker_metadata.json")) != before);
+    }
+
+    void check_reportsTheDatasetWithoutTraining()
+    {
+        const QString bad = m_dir.filePath(QStringLiteral("check.jsonl"));
+        {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            const QByteArray good = fileBytes(m_small);
+            const QList<QByteArray> lines = good.split('\n');
+            for (int i = 0; i < 60; ++i)
+                f.write(lines[i] + '\n');
+            f.write("{\"item_a\": {\"id\": 1}, \"item_b\": {\"id\": 2}, \"label\": \"1\"}\n"); // line 61
+            f.write("\n");
+            f.write("not json\n"); // line 63
+        }
+        const QString before = QDir(m_dir.path()).entryList().join(QLatin1Char(','));
+        Run r = run(train(), {QStringLiteral("check"), QStringLiteral("--input"), bad,
+                              QStringLiteral("--embedding-dim"), QStringLiteral("8")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        for (const QString &expected :
+             {QStringLiteral("lines: 63 (1 blank); 60 valid pairs, 2 bad lines"), QStringLiteral("labels:  1: "),
+              QStringLiteral("items: "), QStringLiteral("; project "), QStringLiteral("embeddings (D=8): "),
+              QStringLiteral("metrics (2, in feature order"), QStringLiteral("clarity 100.0%, stars 100.0%"),
+              bad + QStringLiteral(":61: label must be 1, 0 or -1, got string \"1\""), bad + QStringLiteral(":63: "),
+              QStringLiteral("advice: size: 60 valid pairs; the guide advises at least 100-200"),
+              QStringLiteral("usable: 60 valid pairs")})
+            QVERIFY2(r.out.contains(expected), qPrintable(expected + QStringLiteral("\n---\n") + r.out));
+        QVERIFY2(!r.out.contains(QStringLiteral("epoch")) && !r.err.contains(QStringLiteral("epoch")),
+                 qPrintable(r.err));
+        QCOMPARE(QDir(m_dir.path()).entryList().join(QLatin1Char(',')), before); // nothing written
+
+        r = run(train(), {QStringLiteral("check"), QStringLiteral("--input"), bad, QStringLiteral("--embedding-dim"),
+                          QStringLiteral("8"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const nlohmann::json report = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(report["usable"].get<bool>(), true);
+        QCOMPARE(report["valid_pairs"].get<int>(), 60);
+        QCOMPARE(report["bad_lines"].size(), size_t(2));
+        QCOMPARE(report["bad_lines"][0]["line"].get<int>(), 61);
+        QCOMPARE(report["metric_coverage"]["stars"].get<double>(), 1.0);
+
+        // Not usable: exit 1. The wrong --embedding-dim makes every line bad.
+        r = run(train(), {QStringLiteral("check"), QStringLiteral("--input"), bad});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains(QStringLiteral("not usable: no valid pairs to train on (62 bad lines)")),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral(":1: item_a.embedding has 8 values, expected 1536")), qPrintable(r.out));
+    }
+
+    void json_printsAMachineReadableSummary()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("json"));
+        Run r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out,
+                              QStringLiteral("--embedding-dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
+                              QStringLiteral("3"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        nlohmann::json summary;
+        try {
+            summary = nlohmann::json::parse(r.out.toStdString()); // all of stdout is the one document
+        } catch (const std::exception &e) {
+            QFAIL(qPrintable(QStringLiteral("stdout is not JSON: %1\n%2").arg(QString::fromUtf8(e.what()), r.out)));
+        }
+        QCOMPARE(summary["ok"].get<bool>(), true);
+        QCOMPARE(summary["exit_code"].get<int>(), 0);
+        QCOMPARE(summary["ended"].get<std::string>(), std::string("completed"));
+        QCOMPARE(summary["epochs_completed"].get<int>(), 3);
+        QVERIFY(summary["kept_epoch"].get<int>() >= 1);
+        QVERIFY(summary["final_train_loss"].is_number());
+        QVERIFY(summary["best_val_accuracy"].is_number());
+        QCOMPARE(summary["dataset"]["valid_pairs"].get<int>(), 400);
+        QVERIFY(summary["metadata"] == summary["files"]["metadata"]);
+        QCOMPARE(summary["files"].size(), size_t(6));
+        for (const auto &file : summary["files"].items())
+            QVERIFY2(QFile::exists(QString::fromStdString(file.value().get<std::string>())), file.key().c_str());
+        const nlohmann::json m = jsonFile(QString::fromStdString(summary["metadata"].get<std::string>()));
+        QCOMPARE(m["loss_history"].size(), size_t(3));
+        // The human text went to stderr.
+        QVERIFY(r.err.contains(QStringLiteral("epoch 3/3")));
+        QVERIFY(r.err.contains(QStringLiteral("wrote ")));
+
+        r = run(train(), {QStringLiteral("--input"), QStringLiteral("/nonexistent.jsonl"), QStringLiteral("--output"),
+                          out, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 1);
+        const nlohmann::json failure = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(failure["ok"].get<bool>(), false);
+        QCOMPARE(failure["exit_code"].get<int>(), 1);
+        QVERIFY(QString::fromStdString(failure["error"].get<std::string>())
+                    .startsWith(QStringLiteral("/nonexistent.jsonl")));
+    }
+
+    void kit_rewritesTheDeploymentKitOfARun()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("kit"));
+        Run r = run(train(), {QStringLiteral("--input"), m_small, QStringLiteral("--output"), out,
+                              QStringLiteral("--embedding-dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
+                              QStringLiteral("2"), QStringLiteral("--name"), QStringLiteral("kitted")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList kit = {QStringLiteral("kitted.features.json"), QStringLiteral("kitted.ranker.mjs"),
+                                 QStringLiteral("kitted.ranker.d.mts")};
+        QList<QByteArray> written;
+        for (const QString &file : kit) {
+            QVERIFY2(r.out.contains(out + QLatin1Char('/') + file), qPrintable(r.out)); // listed at the end
+            written.append(fileBytes(out + QLatin1Char('/') + file));
+            QVERIFY(written.last().size() > 100);
+            QVERIFY(QFile::remove(out + QLatin1Char('/') + file));
+        }
+        // From the run folder: the same bytes again (the recipe's time is the run's).
+        r = run(train(), {QStringLiteral("kit"), out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        for (int i = 0; i < kit.size(); ++i)
+            QCOMPARE(fileBytes(out + QLatin1Char('/') + kit[i]), written[i]);
+        // From the .pth, into another folder.
+        const QString elsewhere = m_dir.filePath(QStringLiteral("kit-elsewhere"));
+        r = run(train(),
+                {QStringLiteral("kit"), out + QStringLiteral("/kitted.pth"), QStringLiteral("--output"), elsewhere});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        for (int i = 0; i < kit.size(); ++i)
+            QCOMPARE(fileBytes(elsewhere + QLatin1Char('/') + kit[i]), written[i]);
+        const nlohmann::json recipe = jsonFile(elsewhere + QStringLiteral("/kitted.features.json"));
+        QCOMPARE(recipe["input_dim"].get<int>(), 10);
+        QVERIFY(recipe["metric_names"] == nlohmann::json({"clarity", "stars"}));
+    }
+
+    void studio_helpAndVersion_workWithoutADisplay()
+    {
+        if (!QFile::exists(studio()))
+            QSKIP("ranker-studio is not built (RANKER_BUILD_GUI=OFF)");
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            environment.remove(QString::fromLatin1(name));
+        Run r = run(studio(), {QStringLiteral("--help")}, {}, nullptr, environment);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("--screenshot <DIR>")) && r.out.contains(QStringLiteral("dataset")),
+                 qPrintable(r.out));
+        r = run(studio(), {QStringLiteral("--version")}, {}, nullptr, environment);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.startsWith(QStringLiteral("ranker-studio " RANKER_TEST_VERSION "\nLibTorch ")),
+                 qPrintable(r.out));
+        r = run(studio(), {QStringLiteral("--bogus"), QStringLiteral("--help")}, {}, nullptr, environment);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(QStringLiteral("usage: ranker-studio [options] [dataset]\n")), qPrintable(r.err));
+    }
+
+    void seedGuideExampleWorkflow_stepByStep()
+    {
+        // The guide's Example Workflow, steps 3-5. Its paths are relative to tools/ml, where it runs
+        // the trainer: ../data, ../models and ../public/models are folders of tools/.
+        QTemporaryDir scratch;
+        const QString root = scratch.filePath(QStringLiteral("tools"));
+        for (const char *folder : {"ml", "data", "public/models"})
+            QVERIFY(QDir(root).mkpath(QString::fromUtf8(folder)));
+        QVERIFY(
+            QFile::copy(m_dir.filePath(QStringLiteral("dataset.jsonl")), root + QStringLiteral("/data/dataset.jsonl")));
+        const QString ml = root + QStringLiteral("/ml");
+        // Step 4 as written, run where the guide runs it.
+        const QString step4 = QStringLiteral("import json\n"
+                                             "with open('../models/ranker_v1_metadata.json') as f:\n"
+                                             "    metadata = json.load(f)\n"
+                                             "    print(f'Final loss: {metadata[\"loss_history\"][-1]:.4f}')\n"
+                                             "    print(f'Training time: {metadata[\"training_time\"]:.2f}s')\n");
+
+        // 3, as written: --output is a folder, so the files are ../models/ranker_v1/pairwise_ranker*,
+        // and the tool prints their paths.
+        Run r = run(
+            train(),
+            QStringLiteral("--input ../data/dataset.jsonl --output ../models/ranker_v1").split(QLatin1Char(' ')), ml);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("wrote ../models/ranker_v1/pairwise_ranker.pth\n")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("      ../models/ranker_v1/pairwise_ranker_metadata.json\n")),
+                 qPrintable(r.out));
+        QVERIFY(!QFile::exists(root + QStringLiteral("/models/ranker_v1_metadata.json")));
+        // Step 4 then reads the path printed (README's note).
+        QString printed = step4;
+        printed.replace(QStringLiteral("../models/ranker_v1_metadata.json"),
+                        QStringLiteral("../models/ranker_v1/pairwise_ranker_metadata.json"));
+        r = run(QStringLiteral(RANKER_PYTHON), {QStringLiteral("-c"), printed}, ml);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.startsWith(QStringLiteral("Final loss: ")), qPrintable(r.out));
+
+        // 3, adapted as README says (--output ../models --name ranker_v1): steps 4 and 5 as written.
+        r = run(
+            train(),
+            QStringLiteral("--input ../data/dataset.jsonl --output ../models --name ranker_v1").split(QLatin1Char(' ')),
+            ml);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("      ../models/ranker_v1_metadata.json\n")), qPrintable(r.out));
+        r = run(QStringLiteral(RANKER_PYTHON), {QStringLiteral("-c"), step4}, ml);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2);
+        const nlohmann::json m = jsonFile(root + QStringLiteral("/models/ranker_v1_metadata.json"));
+        QCOMPARE(lines[0], QStringLiteral("Final loss: %1").arg(m["loss_history"].back().get<double>(), 0, 'f', 4));
+        QVERIFY(lines[1].startsWith(QStringLiteral("Training time: ")) && lines[1].endsWith(QLatin1Char('s')));
+        // 5. Deploy model: cp ../models/ranker_v1.onnx ../public/models/
+        r = run(QStringLiteral("cp"), {QStringLiteral("../models/ranker_v1.onnx"), QStringLiteral("../public/models/")},
+                ml);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QFileInfo(root + QStringLiteral("/public/models/ranker_v1.onnx")).size() > 1000);
     }
 
     void rank_listsItemsBestFirst()

@@ -52,8 +52,12 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("run/my_ranker.pth"))));
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("run/my_ranker.onnx"))));
         QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("run/my_ranker_metadata.json"))));
+        // The deployment kit (tst_interop runs it).
+        for (const char *file :
+             {"run/my_ranker.features.json", "run/my_ranker.ranker.mjs", "run/my_ranker.ranker.d.mts"})
+            QVERIFY2(QFile::exists(m_dir.filePath(QString::fromUtf8(file))), file);
         // No temporary files left behind.
-        QCOMPARE(QDir(m_dir.filePath(QStringLiteral("run"))).entryList(QDir::Files).size(), 3);
+        QCOMPARE(QDir(m_dir.filePath(QStringLiteral("run"))).entryList(QDir::Files).size(), 6);
     }
 
     void checkpoint_roundTripsWeightsAndScores()

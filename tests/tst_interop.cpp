@@ -1,4 +1,5 @@
 // Interop: the exported files opened by real PyTorch, the ONNX checker and ONNX Runtime.
+#include "core/atomic_file.h"
 #include "core/dataset.h"
 #include "core/model.h"
 #include "core/pipeline.h"
@@ -10,6 +11,8 @@
 #include <QTest>
 
 #include <random>
+#include <set>
+#include <sstream>
 
 using namespace ranker;
 
@@ -21,6 +24,8 @@ private:
     QTemporaryDir m_dir;
     PipelineResult m_run;
     QString m_probe;
+    QString m_kitItems;    ///< items.jsonl: the dataset's items as the app has them, and edge cases
+    QString m_kitExpected; ///< expected.json: LibTorch's raw feature rows and scores for them
 
     /// Runs a program; fails the test with its output unless it exits 0.
     static void runChecked(const QString &program, const QStringList &arguments)
@@ -34,6 +39,70 @@ private:
         qInfo().noquote() << output.trimmed();
         QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0,
                  qPrintable(QStringLiteral("%1 exited %2: %3").arg(program).arg(process.exitCode()).arg(output)));
+    }
+
+    /**
+     * The deployment kit's test data: the dataset's items as JSON objects (what an app holds),
+     * plus items that take each rule of the recipe (no embedding, no metrics, a missing and an
+     * unknown metric, an integer id, values that round in float32), read back by the same
+     * loader ranker-rank uses; their raw feature rows and LibTorch's scores.
+     */
+    void writeKitData(const std::string &datasetPath, int dim)
+    {
+        std::vector<nlohmann::json> items;
+        std::set<std::string> ids;
+        std::istringstream lines(readFile(datasetPath));
+        for (std::string line; std::getline(lines, line) && items.size() < 40;)
+            for (const char *side : {"item_a", "item_b"}) {
+                const nlohmann::json item = nlohmann::json::parse(line)[side];
+                if (ids.insert(item["id"].get<std::string>()).second)
+                    items.push_back(item);
+            }
+        const nlohmann::json &model = items.front();
+        // Values that float32 rounds (scores stay of ordinary size: the tolerance is absolute).
+        std::vector<double> rounding(size_t(dim), 0.1);
+        rounding[0] = 0.12345678901234567;
+        rounding[1] = 1e-40;              // a float32 subnormal
+        rounding[2] = 1.0000000596046448; // half-way between 1 and the next float32: to even, 1
+        rounding[3] = -0.30000000000000004;
+        items.push_back({{"id", "no-embedding"}, {"item_type", "project"}, {"metrics", model["metrics"]}});
+        items.push_back({{"id", "null-embedding-and-metrics"}, {"embedding", nullptr}, {"metrics", nullptr}});
+        items.push_back({{"id", "no-metrics"}, {"embedding", model["embedding"]}});
+        items.push_back({{"id", "one-metric"}, {"embedding", model["embedding"]}, {"metrics", {{"stars", 12}}}});
+        items.push_back({{"id", "unknown-metric"},
+                         {"embedding", model["embedding"]},
+                         {"metrics", {{"stars", 1}, {"clarity", 0.9}, {"mystery", 1e6}}},
+                         {"reason", "fields the model does not read"}});
+        items.push_back({{"id", 42}, {"embedding", rounding}, {"metrics", {{"stars", 0.30000000000000004}}}});
+        std::string text;
+        for (const nlohmann::json &item : items)
+            text += item.dump() + "\n";
+        m_kitItems = m_dir.filePath(QStringLiteral("items.jsonl"));
+        writeFileAtomically(m_kitItems.toStdString(), text);
+
+        LoadOptions options;
+        options.embeddingDim = dim;
+        options.strict = true;
+        const Dataset ds = loadItems(m_kitItems.toStdString(), options);
+        QCOMPARE(ds.items.size(), items.size());
+        const ModelWeights &w = m_run.train.checkpoint.weights;
+        const std::vector<float> rows = rawFeatureMatrix(ds, w.layout);
+        const std::vector<float> scores = RankerModel(w).score(rows.data(), int64_t(ds.items.size()));
+        const size_t f = size_t(w.layout.featureDim());
+        nlohmann::json expected;
+        for (size_t i = 0; i < ds.items.size(); ++i) {
+            expected["ids"].push_back(ds.items[i].id);
+            expected["features"].push_back(
+                std::vector<float>(rows.begin() + std::ptrdiff_t(i * f), rows.begin() + std::ptrdiff_t((i + 1) * f)));
+            expected["scores"].push_back(scores[i]);
+        }
+        m_kitExpected = m_dir.filePath(QStringLiteral("expected.json"));
+        writeFileAtomically(m_kitExpected.toStdString(), expected.dump());
+    }
+
+    QStringList kitArguments() const
+    {
+        return {QString::fromStdString(m_run.runDir), QStringLiteral("pairwise_ranker"), m_kitItems, m_kitExpected};
     }
 
 private Q_SLOTS:
@@ -82,6 +151,7 @@ private Q_SLOTS:
         QFile file(m_probe);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QByteArray::fromStdString(probe.dump()));
+        writeKitData(input, o.dim);
     }
 
     void pytorch_loadsThePthAndReproducesScores()
@@ -102,6 +172,53 @@ private Q_SLOTS:
                  "onnxruntime-node is not installed: run installer/install-ort.sh (the setup script does)");
         runChecked(QStringLiteral(RANKER_NODE),
                    {test::sourcePath("tests/interop/run_ort.js"), QString::fromStdString(m_run.onnxPath), m_probe});
+    }
+
+    void openCvDnn_importsTheGraphAndMatchesLibTorch()
+    {
+        // Debian's python3-opencv (4.6): it refused opset 13's Squeeze and element-wise ops on 1-D
+        // outputs, and multiplies where a Div by a constant is asked.
+        runChecked(QStringLiteral(RANKER_PYTHON), {test::sourcePath("tests/interop/check_opencv.py"),
+                                                   QString::fromStdString(m_run.onnxPath), m_probe});
+    }
+
+    void deployKit_isListedWithTheRunsFiles()
+    {
+        QCOMPARE(m_run.kitPaths.size(), size_t(3));
+        const nlohmann::json &files = m_run.metadata["files"];
+        const char *keys[] = {"features", "module", "types"};
+        for (size_t i = 0; i < 3; ++i) {
+            QVERIFY2(QFile::exists(QString::fromStdString(m_run.kitPaths[i])), m_run.kitPaths[i].c_str());
+            QCOMPARE(m_run.runDir + "/" + files[keys[i]].get<std::string>(), m_run.kitPaths[i]);
+        }
+        const nlohmann::json recipe = nlohmann::json::parse(readFile(m_run.kitPaths[0]));
+        const FeatureLayout &layout = m_run.train.checkpoint.weights.layout;
+        QCOMPARE(recipe["input_dim"].get<int>(), layout.featureDim());
+        QCOMPARE(recipe["metric_names"].get<std::vector<std::string>>(), layout.metricNames);
+        QCOMPARE(recipe["metric_means"].get<std::vector<float>>(),
+                 std::vector<float>(layout.mean.begin() + layout.embeddingDim, layout.mean.end()));
+        QCOMPARE(recipe["missing_embedding"].get<std::string>(), std::string("zeros"));
+        QCOMPARE(recipe["model_file"].get<std::string>(), std::string("pairwise_ranker.onnx"));
+    }
+
+    void deployKit_inNodeWithOnnxRuntimeNode_matchesLibTorch()
+    {
+        runChecked(QStringLiteral(RANKER_NODE),
+                   QStringList{test::sourcePath("tests/interop/kit_node.mjs")} + kitArguments());
+    }
+
+    void deployKit_inChromiumWithOnnxRuntimeWeb_matchesLibTorch()
+    {
+        QVERIFY2(QFile::exists(QStringLiteral("/usr/bin/chromium")),
+                 "no /usr/bin/chromium: installer/setup.sh installs it");
+        runChecked(QStringLiteral(RANKER_NODE),
+                   QStringList{test::sourcePath("tests/interop/kit_web.mjs")} + kitArguments());
+    }
+
+    void deployKit_readmeTypeScript_typeChecksAndRuns()
+    {
+        runChecked(QStringLiteral(RANKER_NODE),
+                   QStringList{test::sourcePath("tests/interop/kit_types.mjs")} + kitArguments());
     }
 
     void seedGuideMetadataSnippet_runs()
