@@ -187,7 +187,7 @@ Experiment runExperiment(const Dataset &ds, const TrainConfig &config, TrainingO
         int64_t pooled = 0;
         for (const DataSplit &f : folds)
             pooled += decisiveCount(ds, f.val);
-        if (pooled < kMinValidationPairs)
+        if (pooled < kFewValidationPairs)
             throw Error(ds.path + ": " + std::to_string(config.cvFolds) + " folds over its " +
                         std::to_string(ds.items.size()) + " items leave " + std::to_string(pooled) +
                         " validation pairs whose two items are unseen, too few to measure anything: the dataset "

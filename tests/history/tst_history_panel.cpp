@@ -223,8 +223,10 @@ void HistoryPanelTest::workspace_listsCliAndEngineRuns_withTheirValues()
                  folder == m_extra ? QStringLiteral("16") : QStringLiteral("32"));
         QCOMPARE(cellOf(view, folder, RunTableModel::FinalTrainLoss),
                  QString::number(m["final_train_loss"].get<double>(), 'f', 4));
-        QCOMPARE(cellOf(view, folder, RunTableModel::BestValAccuracy),
-                 QStringLiteral("%1 %").arg(m["best_val_accuracy"].get<double>() * 100, 0, 'f', 1));
+        // The quality column shows what the run measured on held-out data, labelled for what it is.
+        const QualityFigure quality = headlineQuality(m);
+        QCOMPARE(cellOf(view, folder, RunTableModel::Quality), QString::fromStdString(quality.shortLabel));
+        QVERIFY(!cellOf(view, folder, RunTableModel::VerdictColumn).isEmpty());
         QCOMPARE(cellOf(view, folder, RunTableModel::Device), QStringLiteral("cpu"));
         QCOMPARE(cellOf(view, folder, RunTableModel::Ended), QStringLiteral("completed"));
         QVERIFY(!cellOf(view, folder, RunTableModel::Started).isEmpty());

@@ -159,7 +159,7 @@ RunCompareView::RunCompareView(HistorySettings *settings, QWidget *parent) : QWi
     auto *scatterLayout = new QVBoxLayout(scatterBox);
     scatterLayout->setContentsMargins(0, 0, 0, 0);
     auto *scatterHead = new QHBoxLayout;
-    scatterHead->addWidget(new QLabel(tr("<b>Best val accuracy</b> of every listed run against"), scatterBox));
+    scatterHead->addWidget(new QLabel(tr("<b>Validation accuracy</b> (held-out data; pair splits optimistic) of every listed run against"), scatterBox));
     scatterHead->addWidget(m_scatterParameter);
     scatterHead->addStretch(1);
     scatterLayout->addLayout(scatterHead);
@@ -236,9 +236,11 @@ void RunCompareView::setListed(const std::vector<const RunSummary *> &runs)
     m_listed.clear();
     m_listed.reserve(runs.size());
     for (const RunSummary *run : runs)
-        if (!run->broken && std::isfinite(run->bestValAccuracy))
+        // Runs are compared by what they measured on held-out data, never by a test file (choosing by
+        // it would make it a second validation set) nor by the best of every epoch (chosen after the fact).
+        if (!run->broken && run->selection.kind != QualityFigure::None)
             m_listed.push_back({QString::fromStdString(run->displayName()), QString::fromStdString(run->folder),
-                                run->fieldNumber, run->bestValAccuracy});
+                                run->fieldNumber, run->selection.accuracy});
     rebuildScatter();
 }
 
@@ -370,7 +372,7 @@ void RunCompareView::rebuildScatter()
     }
     chart->addSeries(others);
     chart->addSeries(picked);
-    chart->setTitle(tr("Best validation accuracy (%) against %1").arg(m_scatterParameter->currentText()));
+    chart->setTitle(tr("Validation accuracy (%) against %1").arg(m_scatterParameter->currentText()));
     // Learning rates span decades: a log axis shows them evenly.
     QAbstractAxis *x;
     if (any && xMin > 0 && xMax / xMin >= 20) {

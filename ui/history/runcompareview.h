@@ -63,7 +63,7 @@ private:
         QString name;
         QString folder;
         std::vector<double> numbers; ///< comparisonFields()' numbers
-        double bestValAccuracy = 0;
+        double bestValAccuracy = 0; ///< selectionQuality(): validation (or CV) on held-out data
     };
 
     HistorySettings *m_settings = nullptr;

@@ -185,9 +185,19 @@ void RunDetailsView::setRun(const RunSummary &run)
          {static_cast<QWidget *>(m_openFolder), static_cast<QWidget *>(m_copyPaths),
           static_cast<QWidget *>(m_notesEdit), static_cast<QWidget *>(m_tagsEdit), static_cast<QWidget *>(m_saveNotes)})
         w->setEnabled(true);
-    m_title->setText(tr("<b style='font-size:large'>%1</b><br>%2")
+    QString verdict;
+    if (!run.broken) {
+        static const char *const kColors[] = {"#1e7b34", "#8a5a00", "#b3261e"};
+        static const char *const kIcons[] = {"✔", "⚠", "✖"};
+        verdict = QStringLiteral("<br><span style='color:%1'>%2 %3</span>")
+                      .arg(QString::fromLatin1(kColors[int(run.verdict.level)]), QString::fromUtf8(kIcons[int(run.verdict.level)]),
+                           QString::fromStdString(run.verdict.summary).toHtmlEscaped());
+        if (run.quality.kind != QualityFigure::None && run.verdict.level != VerdictLevel::Good)
+            verdict += QStringLiteral("<br>%1").arg(QString::fromStdString(run.quality.label).toHtmlEscaped());
+    }
+    m_title->setText(tr("<b style='font-size:large'>%1</b><br>%2%3")
                          .arg(QString::fromStdString(run.displayName()).toHtmlEscaped(),
-                              QDir::toNativeSeparators(folder).toHtmlEscaped()));
+                              QDir::toNativeSeparators(folder).toHtmlEscaped(), verdict));
     QString problem;
     if (run.broken)
         problem = tr("Broken run: %1").arg(QString::fromStdString(run.problem));
@@ -221,24 +231,37 @@ void RunDetailsView::fillMetadata(const nlohmann::json &metadata)
     // The settings and results people look for first, then everything else.
     static const char *first[] = {"model_name",
                                   "created_at",
+                                  "verdict",
+                                  "quality",
                                   "ended",
                                   "end_message",
+                                  "validation",
+                                  "cv",
+                                  "refit",
+                                  "test",
+                                  "exported_model",
                                   "epochs",
                                   "epochs_completed",
+                                  "kept_epoch",
                                   "best_epoch",
-                                  "best_val_accuracy",
-                                  "final_train_loss",
-                                  "final_val_accuracy",
+                                  "kept_val_accuracy",
+                                  "kept_train_accuracy",
                                   "kept_val_loss",
+                                  "kept_train_loss",
+                                  "final_train_loss",
                                   "training_time",
                                   "learning_rate",
                                   "hidden_dim",
                                   "batch_size",
                                   "margin",
                                   "dropout",
+                                  "weight_decay",
+                                  "patience",
                                   "embedding_dim",
                                   "input_dim",
                                   "val_split",
+                                  "val_by",
+                                  "cv_folds",
                                   "seed",
                                   "tie_policy",
                                   "keep",

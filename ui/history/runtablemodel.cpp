@@ -43,7 +43,8 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
         m_folders << QDir::cleanPath(qs(run.folder));
         m_filterText << qs(run.displayName() + "\n" + run.modelName + "\n" + run.datasetFile + "\n" + run.shortHash() +
                            "\n" + joinTags(run.notes.tags) + "\n" + run.notes.notes + "\n" + run.device + "\n" +
-                           (run.broken ? "broken " + run.problem : run.ended) + "\n" + run.folder)
+                           (run.broken ? "broken " + run.problem : run.ended) + "\n" + toString(run.verdict.level) +
+                           "\n" + run.folder)
                             .toLower();
     }
     endResetModel();
@@ -107,9 +108,16 @@ QVariant RunTableModel::display(const RunSummary &run, int row, int column) cons
         return std::isfinite(run.margin) ? QString::number(run.margin, 'g', 4) : QVariant();
     case FinalTrainLoss:
         return std::isfinite(run.finalTrainLoss) ? QString::number(run.finalTrainLoss, 'f', 4) : QVariant();
-    case BestValAccuracy:
-        return std::isfinite(run.bestValAccuracy) ? QStringLiteral("%1 %").arg(run.bestValAccuracy * 100, 0, 'f', 1)
-                                                  : QVariant();
+    case Quality:
+        return run.quality.kind == QualityFigure::None ? QVariant() : qs(run.quality.shortLabel);
+    case TestAccuracy:
+        return std::isfinite(run.testAccuracy) ? qs(formatPercent(run.testAccuracy)) : QVariant();
+    case VerdictColumn:
+        if (run.broken)
+            return QVariant();
+        return run.verdict.level == VerdictLevel::Good      ? tr("✔ good")
+               : run.verdict.level == VerdictLevel::Warning ? tr("⚠ look again")
+                                                            : tr("✖ failed");
     case TrainingTime:
         return formatDuration(run.trainingTime);
     case Device:
@@ -144,8 +152,12 @@ QVariant RunTableModel::sortValue(const RunSummary &run, int row, int column) co
         return numberOrNone(run.margin);
     case FinalTrainLoss:
         return numberOrNone(run.finalTrainLoss);
-    case BestValAccuracy:
-        return numberOrNone(run.bestValAccuracy);
+    case Quality:
+        return run.quality.kind == QualityFigure::None ? QVariant() : QVariant(run.quality.accuracy);
+    case TestAccuracy:
+        return numberOrNone(run.testAccuracy);
+    case VerdictColumn:
+        return run.broken ? QVariant() : QVariant(int(run.verdict.level));
     case TrainingTime:
         return numberOrNone(run.trainingTime);
     default:
@@ -174,6 +186,14 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
             return qs(run.problem);
         if (index.column() == Ended && !run.endMessage.empty())
             return qs(run.endMessage);
+        if (index.column() == Quality && run.quality.kind != QualityFigure::None)
+            return qs(run.quality.label);
+        if (index.column() == VerdictColumn) {
+            QString reasons;
+            for (const std::string &reason : run.verdict.reasons)
+                reasons += QStringLiteral("• %1\n").arg(qs(reason));
+            return reasons.isEmpty() ? qs(run.verdict.summary) : reasons.trimmed();
+        }
         if (index.column() == Dataset)
             return qs(run.datasetPath + "\nsha256 " + run.datasetSha256);
         return run.notes.notes.empty() ? m_folders.at(index.row()) : qs(run.notes.notes);
@@ -182,6 +202,10 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xb0, 0x20, 0x20));
         if (index.column() == Ended && run.ended != "completed")
             return QBrush(QColor(0xa0, 0x60, 0x00));
+        if (index.column() == VerdictColumn || index.column() == Quality)
+            return QBrush(run.verdict.level == VerdictLevel::Good      ? QColor(0x1e, 0x7b, 0x34)
+                          : run.verdict.level == VerdictLevel::Warning ? QColor(0x8a, 0x5a, 0x00)
+                                                                       : QColor(0xb3, 0x26, 0x1e));
         return QVariant();
     case Qt::TextAlignmentRole:
         switch (index.column()) {
@@ -192,7 +216,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         case BatchSize:
         case Margin:
         case FinalTrainLoss:
-        case BestValAccuracy:
+        case Quality:
+        case TestAccuracy:
         case TrainingTime:
             return int(Qt::AlignRight | Qt::AlignVCenter);
         default:
@@ -207,9 +232,9 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *names[ColumnCount] = {"Name",         "Started", "Dataset", "Pairs",  "Epochs",
-                                             "LR",           "Hidden",  "Batch",   "Margin", "Train loss",
-                                             "Best val acc", "Time",    "Device",  "Ended",  "Tags"};
+    static const char *names[ColumnCount] = {"Name",   "Started",    "Dataset", "Pairs",   "Epochs", "LR",
+                                             "Hidden", "Batch",      "Margin",  "Train loss", "Quality", "Test",
+                                             "Verdict", "Time",      "Device",  "Ended",   "Tags"};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
