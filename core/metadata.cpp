@@ -166,8 +166,8 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
     m["kept_val_loss"] = numberOrNull(kept ? kept->valLoss : kNaN);
     m["kept_val_accuracy"] = numberOrNull(kept ? kept->valAccuracy : kNaN);
     m["kept_cross_accuracy"] = numberOrNull(kept ? kept->crossAccuracy : kNaN);
-    // The epoch with the lowest validation loss (null without validation); with --keep last it can
-    // differ from kept_epoch.
+    // The epoch with the lowest selection loss (null without validation: validation.epoch_chosen_by
+    // says which pairs chose it); with --keep last it can differ from kept_epoch.
     m["best_epoch"] = v.bestEpoch > 0 ? nlohmann::json(v.bestEpoch) : nlohmann::json(nullptr);
     m["val_loss_history"] = nlohmann::json::array();
     for (double value : v.valLossHistory)
@@ -215,6 +215,7 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
         val["of"] = "the folds, each on its own held-out items";
     }
     putFigures(val, measured);
+    val["epoch_chosen_by"] = v.selectedBy.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.selectedBy);
     const int64_t decisive = decisiveCount(ds, v.valPairIndices);
     val["accuracy_interval"] = numberOrNull(accuracyHalfInterval(
         v.valBy == ValidationBy::Items ? effectivePairs(decisive, v.heldOutItems) : decisive));

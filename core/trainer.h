@@ -120,7 +120,10 @@ struct TrainResult
     int epochsRequested = 0; ///< epochs this run was asked for
     int epochsCompleted = 0; ///< epochs finished in total (resumed ones included)
     int keptEpoch = 0;       ///< the epoch whose weights were kept (0: the initial weights)
-    int bestEpoch = 0;       ///< the epoch with the lowest validation loss (0: no validation)
+    int bestEpoch = 0;       ///< the epoch with the lowest selection loss (0: no validation)
+    /// What chose bestEpoch (keep best, patience): "one-new-item pairs" under an item split (the
+    /// pairs of two held-out items then only report), "validation pairs" under a pair split.
+    std::string selectedBy;
     KeepPolicy keep = KeepPolicy::Last;
     std::vector<EpochReport> history; ///< this run's epochs
     std::vector<double> lossHistory;  ///< train loss of every epoch, resumed ones first

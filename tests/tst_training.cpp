@@ -129,12 +129,15 @@ private Q_SLOTS:
         QVERIFY2(best >= 0.95, qPrintable(QString::number(best)));
         QVERIFY(r.history.back().trainLoss < r.history.front().trainLoss);
         QVERIFY(r.history.front().pairsPerSecond > 0);
-        // keep best: the kept epoch has the lowest validation loss.
+        // keep best: the kept epoch has the lowest validation loss — under the item split, that of the
+        // pairs with one held-out item (the pairs of two held-out items only report the figure).
         QCOMPARE(QString::fromUtf8(toString(r.keep)), QStringLiteral("best"));
+        QCOMPARE(r.selectedBy, std::string("one-new-item pairs"));
         const auto bestLoss = std::min_element(r.history.begin(), r.history.end(), [](const EpochReport &a, const EpochReport &b) {
-            return a.valLoss < b.valLoss;
+            return a.crossLoss < b.crossLoss;
         });
         QCOMPARE(r.keptEpoch, bestLoss->epoch);
+        QCOMPARE(r.bestEpoch, bestLoss->epoch);
     }
 
     void sameSeed_givesBitIdenticalLossHistory()

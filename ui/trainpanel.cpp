@@ -113,7 +113,8 @@ QWidget *TrainPanel::createForm()
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(340);
+    scroll->setMinimumWidth(360);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *host = new QWidget(scroll);
     auto *outer = new QVBoxLayout(host);
 
@@ -337,15 +338,23 @@ QWidget *TrainPanel::createForm()
     form4->addRow(QString(), m_deviceNote);
     outer->addWidget(engine);
 
-    m_restore = new QPushButton(tr("Restore defaults"), host);
+    outer->addStretch();
+    scroll->setWidget(host);
+
+    // Train and Stop stay in view below the fields, however small the window (the form scrolls).
+    auto *column = new QWidget(this);
+    column->setObjectName(QStringLiteral("trainFormColumn"));
+    auto *columnLayout = new QVBoxLayout(column);
+    columnLayout->setContentsMargins(0, 0, 0, 0);
+    columnLayout->addWidget(scroll, 1);
+    m_restore = new QPushButton(tr("Restore defaults"), column);
     m_restore->setObjectName(QStringLiteral("restoreDefaultsButton"));
     m_restore->setToolTip(
         tr("Put every field back to the seed guide's defaults (the embedding dimension stays the data's)"));
     connect(m_restore, &QPushButton::clicked, this, &TrainPanel::restoreDefaults);
-    outer->addWidget(m_restore);
-
     auto *buttons = new QHBoxLayout;
-    m_train = new QPushButton(tr("Train"), host);
+    buttons->setContentsMargins(8, 0, 8, 4);
+    m_train = new QPushButton(tr("Train"), column);
     m_train->setObjectName(QStringLiteral("trainButton"));
     m_train->setToolTip(tr("Train on the loaded dataset and export the run (Ctrl+R)"));
     m_train->setMinimumHeight(36);
@@ -353,19 +362,17 @@ QWidget *TrainPanel::createForm()
         "QPushButton#trainButton:enabled { background: #1f62c4; color: white; font-weight: bold; border-radius: 4px; }"
         "QPushButton#trainButton:disabled { background: #e4e4e4; color: #999; border: 1px solid #c8c8c8; "
         "border-radius: 4px; }"));
-    m_stop = new QPushButton(tr("Stop"), host);
+    m_stop = new QPushButton(tr("Stop"), column);
     m_stop->setObjectName(QStringLiteral("stopButton"));
     m_stop->setToolTip(tr("Stop before the next batch; what finished is exported as a cancelled run"));
     m_stop->setMinimumHeight(36);
+    buttons->addWidget(m_restore);
     buttons->addWidget(m_train, 2);
     buttons->addWidget(m_stop, 1);
-    outer->addLayout(buttons);
+    columnLayout->addLayout(buttons);
     connect(m_train, &QPushButton::clicked, this, &TrainPanel::startTraining);
     connect(m_stop, &QPushButton::clicked, this, &TrainPanel::stopTraining);
-    outer->addStretch();
-
-    scroll->setWidget(host);
-    return scroll;
+    return column;
 }
 
 QWidget *TrainPanel::createMonitor()
@@ -439,7 +446,15 @@ QWidget *TrainPanel::createMonitor()
     m_openFolder->setEnabled(false);
     m_copyOnnx->setEnabled(false);
     connect(m_openFolder, &QPushButton::clicked, this,
-            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_runDir)); });
+            [this] {
+                if (!QDesktopServices::openUrl(QUrl::fromLocalFile(m_runDir))) {
+                    // No file manager here (a server, a minimal desktop): say so, and hand over the path.
+                    QApplication::clipboard()->setText(m_runDir);
+                    m_runFolder->setText(tr("<b>Run folder</b>: %1<br><span style='color:#8a5a00'>No file manager "
+                                            "could open it; the path is on the clipboard.</span>")
+                                             .arg(m_runDir.toHtmlEscaped()));
+                }
+            });
     connect(m_copyOnnx, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_onnxPath); });
     m_saveElsewhere = new QPushButton(tr("Save Run To…"), m_results);
     m_saveElsewhere->setObjectName(QStringLiteral("saveRunElsewhereButton"));
@@ -453,7 +468,13 @@ QWidget *TrainPanel::createMonitor()
     resultsLayout->addWidget(m_runFolder);
     resultsLayout->addWidget(m_resultFigures, 1);
     resultsLayout->addLayout(resultButtons);
-    m_bottomTabs->addTab(m_results, tr("Results"));
+    // The figures of a cross-validated run are long: the Results tab scrolls in small windows.
+    auto *resultsScroll = new QScrollArea(m_bottomTabs);
+    resultsScroll->setObjectName(QStringLiteral("resultsScroll"));
+    resultsScroll->setWidgetResizable(true);
+    resultsScroll->setFrameShape(QFrame::NoFrame);
+    resultsScroll->setWidget(m_results);
+    m_bottomTabs->addTab(resultsScroll, tr("Results"));
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({480, 320});
@@ -754,10 +775,24 @@ void TrainPanel::onFinished(const RunOutcome &o)
     // The status says how the run ended, in the verdict's colour: never green for a failed model.
     const QString color = verdictColor(verdict.level);
     switch (o.end) {
-    case RunEnd::Completed:
-        setStatus(tr("Completed: %1 epochs in %2.").arg(o.epochsCompleted).arg(formatDuration(o.seconds)), color);
+    case RunEnd::Completed: {
+        const double seconds = numberIn(m, "training_time");
+        const nlohmann::json &cvBlock = m.contains("cv") ? m["cv"] : nlohmann::json();
+        const nlohmann::json &refitBlock = m.contains("refit") ? m["refit"] : nlohmann::json();
+        QString what = tr("%1 epochs").arg(o.epochsCompleted);
+        if (cvBlock.is_object() && refitBlock.is_object())
+            what = tr("%1 folds, then a refit of %2 epochs on every pair")
+                       .arg(cvBlock.value("finished", 0))
+                       .arg(refitBlock.value("epochs", 0));
+        else if (refitBlock.is_object())
+            what = tr("%1 epochs, then a refit of %2 on every pair")
+                       .arg(m.value("per_epoch", nlohmann::json::object()).value("epoch", nlohmann::json::array()).size())
+                       .arg(refitBlock.value("epochs", 0));
+        setStatus(tr("Completed: %1 in %2.").arg(what, formatDuration(std::isfinite(seconds) ? seconds : o.seconds)),
+                  color);
         m_progress->setValue(1000);
         break;
+    }
     case RunEnd::Cancelled:
         setStatus(tr("Stopped after %1 epochs: the run was kept as cancelled.").arg(o.epochsCompleted), color);
         break;
@@ -875,17 +910,24 @@ void TrainPanel::onFinished(const RunOutcome &o)
                                             .arg(refit.empty() ? QString() : tr(" of the refit")));
     html += row(tr("Train loss there"), formatNumber(numberIn(m, "kept_train_loss")));
     html += row(tr("Training time"), tr("%1 s on %2").arg(QLocale().toString(numberIn(m, "training_time"), 'f', 2), o.device));
-    for (const QString &path : {o.pthPath, o.onnxPath, o.metadataPath}) {
+    // Every file of the run, the deployment kit's too, as the metadata lists them.
+    QStringList files = {o.pthPath, o.onnxPath, o.metadataPath};
+    if (m.contains("files") && m["files"].is_object())
+        for (const char *key : {"features", "module", "types"})
+            if (m["files"].contains(key) && m["files"][key].is_string())
+                files << QDir(o.runDir).filePath(qs(m["files"][key].get<std::string>()));
+    for (const QString &path : files) {
         const QFileInfo info(path);
-        html += row(tr("File"),
-                    tr("%1 (%2)").arg(info.fileName().toHtmlEscaped(), QLocale().formattedDataSize(info.size())));
+        if (info.exists())
+            html += row(tr("File"),
+                        tr("%1 (%2)").arg(info.fileName().toHtmlEscaped(), QLocale().formattedDataSize(info.size())));
     }
     html += QStringLiteral("</table>");
     m_resultFigures->setText(html);
     m_openFolder->setEnabled(true);
     m_copyOnnx->setEnabled(true);
     m_saveElsewhere->setVisible(false);
-    m_bottomTabs->setCurrentWidget(m_results);
+    m_bottomTabs->setCurrentIndex(1); // Results
     updateButtons();
     Q_EMIT runFinished(o.runDir);
 }
@@ -990,7 +1032,7 @@ void TrainPanel::onExportFailed(const QString &message)
                             "starts, or the studio closes."));
     m_resultFigures->clear();
     m_saveElsewhere->setVisible(true);
-    m_bottomTabs->setCurrentWidget(m_results);
+    m_bottomTabs->setCurrentIndex(1); // Results
     updateButtons();
     Q_EMIT runFailed(message);
 }
