@@ -36,6 +36,7 @@ constexpr int kMaxHidden = 1 << 16;   // as --hidden-dim
 constexpr int kMaxFeatures = 1 << 21; // --embedding-dim's 2^20 and as many metrics
 constexpr size_t kMaxMetricName = 1024;
 constexpr double kMaxStep = 1e15;
+constexpr uint64_t kMaxConfigObjects = 1 << 16;
 // Python's pickler writes SETITEMS and APPENDS in batches of this many.
 constexpr size_t kBatch = 1000;
 
@@ -706,6 +707,9 @@ Checkpoint interpret(const Value &root, const Storages &storages, const pth::Rea
     if (!bare) {
         if (const Value *c = root.get("config"); c && c->kind != Value::Kind::None) {
             in.dict(*c, "config");
+            // Shared references could make a small pickle a huge JSON document.
+            if (c->weight > kMaxConfigObjects)
+                throw Error("config holds more than " + std::to_string(kMaxConfigObjects) + " values");
             config = in.json(*c, "config");
         }
         checkConfigTypes(config);
@@ -876,10 +880,16 @@ Checkpoint parseCheckpoint(std::string_view bytes, const std::string &path, cons
 {
     try {
         return parse(bytes, options);
+    } catch (const Error &e) {
+        throw Error(path + ": " + e.what());
     } catch (const std::bad_alloc &) {
         throw Error(path + ": not enough memory to read this checkpoint");
     } catch (const std::exception &e) {
-        throw Error(path + ": " + e.what());
+        // A bug of ours, not the file's: still one line naming the file.
+        if (options.rethrowInternalErrors)
+            throw;
+        std::string what = e.what();
+        throw Error(path + ": internal error while reading the checkpoint (" + what.substr(0, what.find('\n')) + ")");
     }
 }
 

@@ -39,6 +39,9 @@ struct ReadOptions
     bool verifyCrc = true;
     /// Where a bare state_dict's feature layout comes from; empty: nowhere.
     MetadataLookup metadata;
+    /// Let an exception other than Error (a bug of ours, not the file's) escape instead of turning it
+    /// into a one-line Error: the fuzzer sets it, to see such bugs as crashes.
+    bool rethrowInternalErrors = false;
 };
 
 /**
