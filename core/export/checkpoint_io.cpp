@@ -40,6 +40,15 @@ constexpr uint64_t kMaxConfigObjects = 1 << 16;
 // Python's pickler writes SETITEMS and APPENDS in batches of this many.
 constexpr size_t kBatch = 1000;
 
+/// Text from the file, as it may appear in a one-line message: control characters replaced, cut short.
+std::string shown(std::string_view text, size_t limit = 60)
+{
+    std::string out;
+    for (char c : text.substr(0, limit))
+        out.push_back((uint8_t(c) < 0x20 || c == 0x7f) ? '?' : c);
+    return text.size() > limit ? out + "..." : out;
+}
+
 std::string shapeText(const std::vector<int64_t> &shape)
 {
     std::string s = "[";
@@ -464,7 +473,7 @@ public:
                     name = std::to_string(key->integer);
                 else
                     throw Error(where + " has a key of type " + pickle::kindName(*key));
-                out[name] = json(*value, where + "." + name);
+                out[name] = json(*value, where + "." + shown(name));
             }
             return out;
         }
@@ -665,7 +674,7 @@ Checkpoint interpret(const Value &root, const Storages &storages, const pth::Rea
         std::string keys;
         for (size_t i = 0; i < root.entries.size() && i < 8; ++i)
             keys += (i ? ", " : "") + (root.entries[i].first->isString()
-                                           ? root.entries[i].first->text.substr(0, 40)
+                                           ? shown(root.entries[i].first->text, 40)
                                            : std::string(pickle::kindName(*root.entries[i].first)));
         throw Error("neither a checkpoint (no model_state_dict) nor a state_dict of the ranker (no " +
                     std::string(kParameterNames[0]) + "); its keys: " + (keys.empty() ? "none" : keys));
@@ -688,7 +697,7 @@ Checkpoint interpret(const Value &root, const Storages &storages, const pth::Rea
     for (const auto &[key, value] : state->entries)
         if (!key->isString() || !known.count(key->text))
             throw Error((bare ? std::string("the state_dict") : std::string("model_state_dict")) + " has the key " +
-                        (key->isString() ? key->text.substr(0, 80) : std::string(pickle::kindName(*key))) +
+                        (key->isString() ? shown(key->text) : std::string(pickle::kindName(*key))) +
                         ", which the ranker does not");
 
     Checkpoint cp;
@@ -775,12 +784,11 @@ Checkpoint parse(std::string_view bytes, const pth::ReadOptions &options)
     const std::string trimmed(versionText.substr(0, versionText.find_first_of("\r\n")));
     if (trimmed.empty() || trimmed.size() > 3 || trimmed.find_first_not_of("0123456789") != std::string::npos ||
         std::stoi(trimmed) < 1 || std::stoi(trimmed) > 10)
-        throw Error("archive format version \"" + trimmed.substr(0, 20) + "\" is not one torch.save writes (1 to 10)");
+        throw Error("archive format version \"" + shown(trimmed, 20) + "\" is not one torch.save writes (1 to 10)");
     if (const zip::ZipEntry *order = record("byteorder")) {
         const std::string_view text = archive.data(*order, options.verifyCrc);
         if (text != "little")
-            throw Error("byte order \"" + std::string(text.substr(0, 20)) +
-                        "\": only little-endian checkpoints are read");
+            throw Error("byte order \"" + shown(text, 20) + "\": only little-endian checkpoints are read");
     }
     if (pkl->size > pth::kMaxPickleBytes)
         throw Error("data.pkl is " + std::to_string(pkl->size) + " bytes (at most " +

@@ -22,16 +22,16 @@ inline const char *kFuzzCheckpointPath = "fuzz.pth";
 inline const char *kFuzzMetadata =
     R"({"feature_layout": {"embedding_dim": 2, "metric_names": ["clarity", "stars"], "input_dim": 4}})";
 
-/// `pickle` in a torch.save archive with 64 storages of 64 float32 values (0.25 each).
+/// `pickle` in a torch.save archive with 64 storages of 64 float32 ones (a valid weight, std, step).
 inline std::string archiveAroundPickle(std::string_view pickle)
 {
     zip::ZipWriter zip;
     zip.add("archive/data.pkl", pickle);
     zip.add("archive/byteorder", "little");
-    const float quarter = 0.25f;
+    const float one = 1.0f;
     std::string storage;
     for (int i = 0; i < 64; ++i)
-        storage.append(reinterpret_cast<const char *>(&quarter), sizeof quarter);
+        storage.append(reinterpret_cast<const char *>(&one), sizeof one);
     for (int key = 0; key < 64; ++key)
         zip.add("archive/data/" + std::to_string(key), storage);
     zip.add("archive/version", "3\n");
