@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -47,6 +48,13 @@ std::string shown(std::string_view text, size_t limit = 60)
     for (char c : text.substr(0, limit))
         out.push_back((uint8_t(c) < 0x20 || c == 0x7f) ? '?' : c);
     return text.size() > limit ? out + "..." : out;
+}
+
+std::string number(double v)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return text;
 }
 
 std::string shapeText(const std::vector<int64_t> &shape)
@@ -353,7 +361,7 @@ bool isFloating(DType type)
 std::vector<float> floatsOf(const TensorRef &t, const Storages &storages, const std::string &what)
 {
     if (!isFloating(t.storage->dtype))
-        throw Error(what + " is a " + pickle::dtypeName(t.storage->dtype) + " tensor, not a floating-point one");
+        throw Error(what + " has dtype " + pickle::dtypeName(t.storage->dtype) + ", not a floating-point type");
     const std::string_view bytes = storages.bytes.at(t.storage->key);
     std::vector<float> out;
     out.reserve(size_t(t.numel()));
@@ -588,7 +596,7 @@ void checkStatistics(const FeatureLayout &layout)
 {
     for (size_t i = 0; i < layout.std.size(); ++i)
         if (!(layout.std[i] > 0))
-            throw Error("feature_std[" + std::to_string(i) + "] is " + std::to_string(layout.std[i]) +
+            throw Error("feature_std[" + std::to_string(i) + "] is " + number(layout.std[i]) +
                         ": a standard deviation must be positive");
 }
 
@@ -641,16 +649,20 @@ void readOptimizer(const Value &od, const Interpreter &in, const std::vector<int
             throw Error(at + ".step is a " + std::string(pickle::kindName(*step)) + ", not a number");
         }
         if (!(s >= 0 && s <= kMaxStep) || s != std::floor(s))
-            throw Error(at + ".step is " + std::to_string(s) + ", not a whole number of steps");
+            throw Error(at + ".step is " + number(s) + ", not a whole number of steps");
         if (firstStep >= 0 && s != firstStep)
             throw Error(where + ".state has different step counts for different parameters");
         firstStep = s;
         const std::string param = kParameterNames[i];
+        // Both shapes first: a wrong one is found before a large moment is converted.
         for (const char *name : {"exp_avg", "exp_avg_sq"}) {
             const Value &t = in.tensor(entry->get(name), at + "." + name);
             if (t.tensor.sizes != shapes[i])
                 throw Error(at + "." + name + " has shape " + shapeText(t.tensor.sizes) + ", but " + param + " has " +
                             shapeText(shapes[i]));
+        }
+        for (const char *name : {"exp_avg", "exp_avg_sq"}) {
+            const Value &t = *entry->get(name);
             std::vector<float> values = in.floats(t, shapes[i], at + "." + name);
             if (std::string(name) == "exp_avg_sq" &&
                 std::any_of(values.begin(), values.end(), [](float v) { return v < 0; }))
@@ -762,6 +774,8 @@ Checkpoint parse(std::string_view bytes, const pth::ReadOptions &options)
     if (bytes.substr(0, sizeof kLegacyMagic - 1) == std::string_view(kLegacyMagic, sizeof kLegacyMagic - 1))
         throw Error("a PyTorch file in the format of torch.save before 1.6 (_use_new_zipfile_serialization=False): "
                     "load it in Python and save it again with torch.save");
+    if (bytes.empty())
+        throw Error("the file is empty");
     if (bytes.substr(0, 4) != std::string_view("PK\x03\x04", 4))
         throw Error("not a PyTorch checkpoint (not a zip archive)");
     const zip::ZipReader archive(bytes);
@@ -771,12 +785,11 @@ Checkpoint parse(std::string_view bytes, const pth::ReadOptions &options)
         throw Error("not a torch.save archive (its records are not in one folder)");
     const std::string folder = first.substr(0, slash + 1);
     auto record = [&](const std::string &name) -> const zip::ZipEntry * { return archive.find(folder + name); };
+    if (record("constants.pkl"))
+        throw Error("a TorchScript module (torch.jit.save), not a checkpoint: save its state_dict() with torch.save");
     const zip::ZipEntry *pkl = record("data.pkl");
-    if (!pkl) {
-        if (record("constants.pkl") || record("code/"))
-            throw Error("a TorchScript module (torch.jit.save), not a checkpoint");
+    if (!pkl)
         throw Error("not a torch.save archive (no data.pkl record)");
-    }
     const zip::ZipEntry *version = record(".data/version") ? record(".data/version") : record("version");
     if (!version)
         throw Error("not a torch.save archive (no version record)");

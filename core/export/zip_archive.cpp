@@ -250,10 +250,7 @@ ZipReader::ZipReader(std::string_view archive) : m_archive(archive)
         }
         if (flags & 0x0001)
             throw Error("zip record " + printable(name) + " is encrypted");
-        if (method != 0)
-            throw Error("zip record " + printable(name) + " is compressed (method " + std::to_string(method) +
-                        "); PyTorch writes stored records");
-        if (compressed != uncompressed)
+        if (method == 0 && compressed != uncompressed)
             throw Error("zip record " + printable(name) + " has two different sizes");
         if (!within(localOffset, kLocalHeaderSize, directoryOffset) ||
             get32(archive, size_t(localOffset)) != kLocalHeaderSignature)
@@ -264,11 +261,11 @@ ZipReader::ZipReader(std::string_view archive) : m_archive(archive)
             archive.substr(l + kLocalHeaderSize, size_t(localName)) != name)
             throw Error("zip record " + printable(name) + " has a local header that does not match the directory");
         const uint64_t dataOffset = localOffset + kLocalHeaderSize + localName + localExtra;
-        if (!within(dataOffset, uncompressed, directoryOffset))
+        if (!within(dataOffset, compressed, directoryOffset))
             throw Error("zip record " + printable(name) + " runs past the end of its data (truncated?)");
         if (!m_index.emplace(name, m_entries.size()).second)
             throw Error("zip record " + printable(name) + " appears twice");
-        m_entries.push_back({std::string(name), dataOffset, uncompressed, crc});
+        m_entries.push_back({std::string(name), dataOffset, method == 0 ? uncompressed : compressed, crc, method});
         at += recordLength;
     }
 }
@@ -281,6 +278,9 @@ const ZipEntry *ZipReader::find(std::string_view name) const
 
 std::string_view ZipReader::data(const ZipEntry &entry, bool verifyCrc) const
 {
+    if (entry.method != 0)
+        throw Error("zip record " + printable(entry.name) + " is compressed (method " + std::to_string(entry.method) +
+                    "); torch.save writes stored records");
     const std::string_view bytes = m_archive.substr(size_t(entry.dataOffset), size_t(entry.size));
     if (verifyCrc && !(entry.crc == 0 && entry.size > 0) && crc32(bytes) != entry.crc)
         throw Error("zip record " + printable(entry.name) + " is damaged (CRC-32 mismatch)");

@@ -45,12 +45,14 @@ struct ZipEntry
     uint64_t dataOffset = 0;
     uint64_t size = 0;
     uint32_t crc = 0;
+    uint16_t method = 0; ///< 0: stored; anything else cannot be read here
 };
 
 /**
  * Reads the directory of a zip archive held in memory, checking every count, size and offset
  * against the bytes there are: a truncated or forged archive is an Error, never a read outside it.
- * Only stored records can be read (torch.save never compresses); zip64 directories are understood.
+ * Only stored records can be read (torch.save never compresses; TorchScript archives do), and only
+ * when asked for; zip64 directories are understood.
  * The reader views the archive's bytes: they must outlive it.
  */
 class ZipReader
@@ -69,7 +71,7 @@ public:
      * The bytes of a record, checked against its CRC-32 unless `verifyCrc` is false (the fuzzer
      * turns it off so that its mutations reach the parsers behind). A stored CRC of 0 on a
      * non-empty record means "not computed" (torch can be told to skip it) and is not checked.
-     * @throw Error on a CRC mismatch.
+     * @throw Error for a compressed record or a CRC mismatch.
      */
     std::string_view data(const ZipEntry &entry, bool verifyCrc = true) const;
 
