@@ -362,6 +362,11 @@ std::vector<float> floatsOf(const TensorRef &t, const Storages &storages, const 
 {
     if (!isFloating(t.storage->dtype))
         throw Error(what + " has dtype " + pickle::dtypeName(t.storage->dtype) + ", not a floating-point type");
+    // A view with more elements than its storage (a stride of 0) would let a few bytes claim
+    // gigabytes of weights; torch.save writes a state_dict's tensors with their own storage.
+    if (t.numel() > t.storage->numel)
+        throw Error(what + " has " + std::to_string(t.numel()) + " elements in a storage of " +
+                    std::to_string(t.storage->numel) + " (a broadcast view): save it with .contiguous()");
     const std::string_view bytes = storages.bytes.at(t.storage->key);
     std::vector<float> out;
     out.reserve(size_t(t.numel()));

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <unordered_map>
@@ -240,6 +241,7 @@ public:
                 Unpickled out;
                 out.root = m_stack.back();
                 out.storages = std::move(m_storageList);
+                out.globals = std::move(m_globals);
                 return out;
             }
             step(op);
@@ -265,6 +267,7 @@ private:
     std::unordered_map<const Value *, DictIndex> m_dictIndex;
     std::unordered_map<std::string, std::shared_ptr<const StorageRef>> m_storages;
     std::vector<std::shared_ptr<const StorageRef>> m_storageList;
+    std::vector<std::string> m_globals;
     size_t m_objects = 0;
     const char *m_opName = "";
 
@@ -448,6 +451,8 @@ private:
         if (g->global < 0)
             fail("GLOBAL " + printableName(g->text) +
                  " is not allowed in a checkpoint (only tensors, storages and OrderedDict are)");
+        if (std::find(m_globals.begin(), m_globals.end(), g->text) == m_globals.end())
+            m_globals.push_back(g->text);
         push(std::move(g));
     }
 

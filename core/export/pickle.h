@@ -95,6 +95,7 @@ struct Unpickled
 {
     ValuePtr root;
     std::vector<std::shared_ptr<const StorageRef>> storages;
+    std::vector<std::string> globals; ///< each GLOBAL named, once, as "module.name"
 };
 
 /**

@@ -177,6 +177,8 @@ def main(argv):
     save(p("storage-offset-huge"), model(w1=Tensor(Storage([0.1] * 12), (3, 4), offset=2 ** 62)))
     save(p("stride-past-storage"), model(w1=Tensor(Storage([0.1] * 12), (3, 4), stride=(1000, 1))))
     save(p("size-overflow"), model(w1=Tensor(Storage([0.1] * 12), (2 ** 40, 2 ** 40), stride=(0, 0))))
+    # 2^37 weights claimed by a view of one float (stride 0): 512 GB if it were materialised.
+    save(p("broadcast-view-huge"), model(w1=Tensor(Storage([0.1]), (65536, 2 ** 21), stride=(0, 0))))
     save(p("storage-record-short"), model(w1=Tensor(Storage([0.1] * 12, numel=100), (3, 4))))
     save(p("int64-weights"), model(w1=Tensor(Storage(list(range(12)), cls="LongStorage", fmt="q"), (3, 4))))
     save(p("wrong-shape"), model(w1=tensor([0.1] * 15, (3, 5))))

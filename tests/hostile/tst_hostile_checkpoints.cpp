@@ -157,6 +157,7 @@ private Q_SLOTS:
         row("storage-offset-huge", "at storage offset 4611686018427387904");
         row("stride-past-storage", "reaches element 2003 of a storage of 12");
         row("size-overflow", "has too many elements");
+        row("broadcast-view-huge", "has 137438953472 elements in a storage of 1 (a broadcast view)");
         row("storage-record-short", "storage 0 needs 400 bytes");
         row("storage-record-missing", "storage 0 has no record data/0");
         row("int64-weights", "has dtype int64, not a floating-point type");
