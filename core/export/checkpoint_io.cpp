@@ -368,10 +368,23 @@ std::vector<float> floatsOf(const TensorRef &t, const Storages &storages, const 
         throw Error(what + " has " + std::to_string(t.numel()) + " elements in a storage of " +
                     std::to_string(t.storage->numel) + " (a broadcast view): save it with .contiguous()");
     const std::string_view bytes = storages.bytes.at(t.storage->key);
-    std::vector<float> out;
-    out.reserve(size_t(t.numel()));
-    std::vector<int64_t> index(t.sizes.size(), 0);
     const int64_t n = t.numel();
+    bool contiguous = true;
+    for (int64_t d = int64_t(t.sizes.size()) - 1, expected = 1; d >= 0; expected *= t.sizes[size_t(d)], --d)
+        contiguous = contiguous && (t.sizes[size_t(d)] == 1 || t.strides[size_t(d)] == expected);
+    if (contiguous && t.storage->dtype == DType::Float32) {
+        // What torch.save and our writer write: one copy, then the finiteness check.
+        std::vector<float> out(static_cast<size_t>(n));
+        std::memcpy(out.data(), bytes.data() + t.offset * 4, size_t(n) * 4);
+        for (int64_t k = 0; k < n; ++k)
+            if (!std::isfinite(out[size_t(k)]))
+                throw Error(what + " holds " + (std::isnan(out[size_t(k)]) ? "NaN" : "an infinite value") +
+                            " (element " + std::to_string(k) + ")");
+        return out;
+    }
+    std::vector<float> out;
+    out.reserve(size_t(n));
+    std::vector<int64_t> index(t.sizes.size(), 0);
     int64_t position = t.offset;
     for (int64_t k = 0; k < n; ++k) {
         const double v = element(bytes, t.storage->dtype, position);
@@ -976,10 +989,16 @@ std::string checkpointBytes(const Checkpoint &checkpoint)
     p.setItems();
 
     // The records in the order PyTorch 2.x writes them; "version" 3 is what torch.save writes.
+    const std::vector<std::pair<std::string, std::string>> records = storages.sorted();
+    const std::string pkl = p.finish();
+    size_t total = pkl.size() + 1024;
+    for (const auto &record : records)
+        total += record.second.size() + 128; // a local header, its padding and a directory entry
     zip::ZipWriter zip;
-    zip.add("archive/data.pkl", p.finish());
+    zip.reserve(total);
+    zip.add("archive/data.pkl", pkl);
     zip.add("archive/byteorder", "little");
-    for (const auto &[key, bytes] : storages.sorted())
+    for (const auto &[key, bytes] : records)
         zip.add("archive/data/" + key, bytes);
     zip.add("archive/version", "3\n");
     return zip.finish();

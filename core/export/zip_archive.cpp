@@ -24,19 +24,23 @@ constexpr uint16_t kUtf8NamesFlag = 0x0800;
 // 1980-01-01 00:00, the earliest DOS date: the archive's bytes do not depend on when it was made.
 constexpr uint16_t kDosDate = 0x0021;
 
-const std::array<uint32_t, 256> &crcTable()
+/// CRC-32 tables for slicing by 8 (eight bytes a step): tables[0] is the classic byte table.
+const std::array<std::array<uint32_t, 256>, 8> &crcTables()
 {
-    static const std::array<uint32_t, 256> table = [] {
-        std::array<uint32_t, 256> t{};
+    static const std::array<std::array<uint32_t, 256>, 8> tables = [] {
+        std::array<std::array<uint32_t, 256>, 8> t{};
         for (uint32_t i = 0; i < 256; ++i) {
             uint32_t c = i;
             for (int k = 0; k < 8; ++k)
                 c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
+            t[0][i] = c;
         }
+        for (uint32_t i = 0; i < 256; ++i)
+            for (size_t k = 1; k < 8; ++k)
+                t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
         return t;
     }();
-    return table;
+    return tables;
 }
 
 void put16(std::string &out, uint32_t v)
@@ -85,10 +89,17 @@ std::string printable(std::string_view name)
 
 uint32_t crc32(std::string_view data, uint32_t crc)
 {
-    const std::array<uint32_t, 256> &table = crcTable();
+    const auto &t = crcTables();
     crc = ~crc;
-    for (char ch : data)
-        crc = table[(crc ^ uint8_t(ch)) & 0xff] ^ (crc >> 8);
+    const auto *p = reinterpret_cast<const uint8_t *>(data.data());
+    size_t n = data.size();
+    for (; n >= 8; n -= 8, p += 8) {
+        const uint32_t lo = crc ^ (uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
+        crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^ t[3][p[4]] ^
+              t[2][p[5]] ^ t[1][p[6]] ^ t[0][p[7]];
+    }
+    for (; n > 0; --n, ++p)
+        crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
     return ~crc;
 }
 

@@ -21,6 +21,8 @@ uint32_t crc32(std::string_view data, uint32_t crc = 0);
 class ZipWriter
 {
 public:
+    /// Makes room for an archive of about `bytes` (the records' data): one allocation, not many.
+    void reserve(size_t bytes) { m_out.reserve(bytes); }
     /// Adds one record. @throw Error when the archive would need zip64 (4 GiB or 65,535 records).
     void add(const std::string &name, std::string_view data);
     /// The whole archive: the records, the central directory and its end record.
