@@ -515,7 +515,7 @@ private:
 /// The config fields this program reads, with the JSON types they must have.
 void checkConfigTypes(const nlohmann::json &config)
 {
-    enum class Type { Integer, Number, String, StringList };
+    enum class Type { Integer, Number, String, Boolean, StringList };
     static const std::pair<const char *, Type> fields[] = {
         {"model_name", Type::String},  {"embedding_dim", Type::Integer}, {"hidden_dim", Type::Integer},
         {"input_dim", Type::Integer},  {"learning_rate", Type::Number},  {"weight_decay", Type::Number},
@@ -523,6 +523,8 @@ void checkConfigTypes(const nlohmann::json &config)
         {"val_split", Type::Number},   {"seed", Type::Integer},          {"device", Type::String},
         {"ties", Type::String},        {"keep", Type::String},           {"threads", Type::Integer},
         {"dropout", Type::Number},     {"kept_epoch", Type::Integer},    {"metric_names", Type::StringList},
+        {"val_by", Type::String},      {"patience", Type::Integer},      {"refit", Type::Boolean},
+        {"cv_folds", Type::Integer},
     };
     for (const auto &[name, type] : fields) {
         auto found = config.find(name);
@@ -543,6 +545,10 @@ void checkConfigTypes(const nlohmann::json &config)
         case Type::String:
             ok = v.is_string();
             expected = "a string";
+            break;
+        case Type::Boolean:
+            ok = v.is_boolean();
+            expected = "a bool";
             break;
         case Type::StringList:
             ok = v.is_array() && std::all_of(v.begin(), v.end(), [](const nlohmann::json &e) { return e.is_string(); });
