@@ -88,17 +88,26 @@ private:
 };
 
 /**
- * Writes a PyTorch-loadable checkpoint (a dict: model_state_dict, optimizer_state_dict, epoch,
- * config, loss_history, val_loss_history), through a temporary file renamed into place.
+ * Writes the checkpoint in torch.save's own format (a zip of data.pkl, data/N storages, byteorder,
+ * version), whose pickle names only globals that `torch.load(path, weights_only=True)` allows: a
+ * dict of model_state_dict (an OrderedDict), optimizer_state_dict (torch.optim.Adam's layout),
+ * epoch, config, loss_history, val_loss_history. Through a temporary file renamed into place.
+ * Implemented without LibTorch in core/export/checkpoint_io.cpp.
  * @throw Error naming the file on any write failure; an existing file is then left as it was.
  */
 void saveCheckpoint(const std::string &path, const Checkpoint &checkpoint);
-/// The bytes saveCheckpoint writes (a pickled dict), for writers that stage several files.
+/// The bytes saveCheckpoint writes, for writers that stage several files.
+/// @throw Error when a tensor's values do not match the model's shapes.
 std::string checkpointBytes(const Checkpoint &checkpoint);
 
 /**
- * Reads a checkpoint written by saveCheckpoint (or by PyTorch with the same keys).
- * @throw Error naming the file when it cannot be read or lacks what a ranker needs.
+ * Reads a checkpoint: ours (also those torch::pickle_save wrote in earlier versions), a dict with
+ * the same keys saved by Python's torch.save, or a bare state_dict of the documented module, whose
+ * feature layout then comes from the NAME_metadata.json beside it. Every opcode, size, shape,
+ * stride, offset, dtype and value is checked before use: optimizer moments against the weights'
+ * shapes, the epoch within 0 to 1,000,000, weights finite, feature_std positive, config fields
+ * of the right types.
+ * @throw Error, one line naming the file and what is wrong (and how to fix it, where that helps).
  */
 Checkpoint loadCheckpoint(const std::string &path);
 

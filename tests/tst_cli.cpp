@@ -661,6 +661,69 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.startsWith(QStringLiteral("ranker-rank: error: /nonexistent")));
     }
+
+    // Checkpoints written by Python's torch.save (and by LibTorch's pickler of earlier versions),
+    // from the fuzz seed corpus: a tiny ranker with 2 embedding values and the metrics clarity and
+    // stars, which the synthetic dataset of dimension 2 also has.
+    void foreignCheckpoints_rankAndResume_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<bool>("needsMetadata");
+        QTest::addColumn<int>("epoch");
+        QTest::addColumn<int>("history");
+        QTest::newRow("python-dict") << QStringLiteral("python_dict.pth") << false << 3 << 3;
+        QTest::newRow("python-resaved-dict") << QStringLiteral("python_resaved.pth") << false << 2 << 2;
+        QTest::newRow("python-bare-state-dict") << QStringLiteral("python_state_dict.pth") << true << 0 << 0;
+        QTest::newRow("libtorch-pickle-legacy") << QStringLiteral("legacy_libtorch.pth") << false << 2 << 2;
+    }
+
+    void foreignCheckpoints_rankAndResume()
+    {
+        QFETCH(QString, file);
+        QFETCH(bool, needsMetadata);
+        QFETCH(int, epoch);
+        QFETCH(int, history);
+        QTemporaryDir dir;
+        const QString data = dir.filePath(QStringLiteral("data.jsonl"));
+        test::SyntheticOptions o;
+        o.dim = 2;
+        test::writeSyntheticDataset(data.toStdString(), o);
+        const QString model = dir.filePath(QStringLiteral("model.pth"));
+        QVERIFY(QFile::copy(test::sourcePath("tests/fuzz/corpus/checkpoint/") + file, model));
+        const QStringList rankArgs{QStringLiteral("--model"),  model,
+                                   QStringLiteral("--input"),  data,
+                                   QStringLiteral("--format"), QStringLiteral("json")};
+        if (needsMetadata) {
+            // A bare state_dict has no feature layout: a clear error until the metadata is beside it.
+            Run r = run(rank(), rankArgs);
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.startsWith(QStringLiteral("ranker-rank: error: ") + model +
+                                      QStringLiteral(": a bare state_dict")),
+                     qPrintable(r.err));
+            QVERIFY2(r.err.contains(QStringLiteral("_metadata.json")), qPrintable(r.err));
+            QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+            QFile metadata(dir.filePath(QStringLiteral("model_metadata.json")));
+            QVERIFY(metadata.open(QIODevice::WriteOnly));
+            metadata.write(R"({"feature_layout": {"embedding_dim": 2, "metric_names": ["clarity", "stars"]}})");
+        }
+        Run r = run(rank(), rankArgs);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const nlohmann::json ranked = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(ranked.size(), size_t(60));
+        for (size_t i = 1; i < ranked.size(); ++i)
+            QVERIFY(ranked[i]["score"].get<double>() <= ranked[i - 1]["score"].get<double>());
+
+        const QString out = dir.filePath(QStringLiteral("resumed"));
+        r = run(train(), {QStringLiteral("--input"), data, QStringLiteral("--output"), out,
+                          QStringLiteral("--embedding-dim"), QStringLiteral("2"), QStringLiteral("--epochs"),
+                          QStringLiteral("2"), QStringLiteral("--resume"), model});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const nlohmann::json m =
+            nlohmann::json::parse(readFile((out + QStringLiteral("/pairwise_ranker_metadata.json")).toStdString()));
+        QCOMPARE(m["epochs_completed"].get<int>(), epoch + 2);
+        QCOMPARE(m["loss_history"].size(), size_t(history + 2));
+        QCOMPARE(m["hidden_dim"].get<int>(), 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

@@ -2,6 +2,8 @@
 #include "core/atomic_file.h"
 #include "core/dataset.h"
 #include "core/error.h"
+#include "core/export/pickle.h"
+#include "core/export/zip_archive.h"
 #include "core/metadata.h"
 #include "core/model.h"
 #include "core/onnx_export.h"
@@ -13,7 +15,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 #include <sys/resource.h>
 
 using namespace ranker;
@@ -83,6 +87,39 @@ private Q_SLOTS:
         QVERIFY(a == b);
     }
 
+    // The archive torch.save writes: its records in PyTorch 2.x's order, every record's data on a
+    // 64-byte boundary, and a pickle that names only what the weights-only unpickler allows.
+    void checkpoint_hasTorchSaveLayout()
+    {
+        const std::string bytes = readFile(m_run.pthPath);
+        QCOMPARE(bytes, checkpointBytes(m_run.train.checkpoint)); // what was written, byte for byte
+        const zip::ZipReader archive(bytes);
+        std::vector<std::string> names;
+        for (const zip::ZipEntry &e : archive.entries()) {
+            names.push_back(e.name);
+            QVERIFY2(e.dataOffset % 64 == 0, e.name.c_str());
+            QCOMPARE(e.method, uint16_t(0));
+        }
+        QCOMPARE(names.front(), std::string("archive/data.pkl"));
+        QCOMPARE(names[1], std::string("archive/byteorder"));
+        QCOMPARE(names.back(), std::string("archive/version"));
+        QVERIFY(std::is_sorted(names.begin() + 2, names.end() - 1)); // data/0, data/1, data/10, … as strings
+        QCOMPARE(std::string(archive.data(*archive.find("archive/version"))), std::string("3\n"));
+        QCOMPARE(std::string(archive.data(*archive.find("archive/byteorder"))), std::string("little"));
+        // 8 model tensors, and step, exp_avg, exp_avg_sq for each of the 6 parameters.
+        QCOMPARE(names.size(), size_t(3 + 8 + 18));
+
+        // Unpickled with the legacy type tags refused: the pickle needs none of them.
+        const pickle::Unpickled u =
+            pickle::unpickle(archive.data(*archive.find("archive/data.pkl")), /*allowLegacyTypeTags=*/false);
+        QVERIFY(u.root->isDict());
+        QVERIFY(u.root->get("model_state_dict")->ordered);
+        QCOMPARE(int(u.storages.size()), 8 + 18);
+        QVERIFY(std::set<std::string>(u.globals.begin(), u.globals.end()) ==
+                std::set<std::string>(
+                    {"collections.OrderedDict", "torch.FloatStorage", "torch._utils._rebuild_tensor_v2"}));
+    }
+
     void onnx_passesTheChecker()
     {
         QCOMPARE(QString::fromStdString(checkOnnxFile(m_run.onnxPath)), QString());
@@ -92,11 +129,12 @@ private Q_SLOTS:
     void metadata_hasEveryKeyOfTheDesign()
     {
         const nlohmann::json m = nlohmann::json::parse(readFile(m_run.metadataPath));
-        for (const char *key : {"model_name", "input_dim", "hidden_dim", "learning_rate", "batch_size", "epochs", "margin",
-                                "dataset_size", "training_time", "loss_history", "format_version", "created_at", "app",
-                                "libtorch_version", "libtorch_path", "device", "seed", "val_split", "tie_policy", "epochs_completed",
-                                "ended", "val_loss_history", "per_epoch", "best_epoch", "dataset", "feature_layout",
-                                "files", "evaluation"})
+        for (const char *key :
+             {"model_name", "input_dim",        "hidden_dim",    "learning_rate",    "batch_size",     "epochs",
+              "margin",     "dataset_size",     "training_time", "loss_history",     "format_version", "created_at",
+              "app",        "libtorch_version", "libtorch_path", "device",           "seed",           "val_split",
+              "tie_policy", "epochs_completed", "ended",         "val_loss_history", "per_epoch",      "best_epoch",
+              "dataset",    "feature_layout",   "files",         "evaluation"})
             QVERIFY2(m.contains(key), key);
         for (const char *key : {"path", "sha256", "rows", "valid_pairs", "skipped_lines", "skipped_by_reason",
                                 "label_counts", "item_types", "unique_items"})
@@ -166,7 +204,8 @@ private Q_SLOTS:
             runPipeline(request, observer);
             QFAIL("no error");
         } catch (const Error &e) {
-            QVERIFY2(QString::fromUtf8(e.what()).startsWith(QStringLiteral("/proc/ranker-cannot-write-here: ")), e.what());
+            QVERIFY2(QString::fromUtf8(e.what()).startsWith(QStringLiteral("/proc/ranker-cannot-write-here: ")),
+                     e.what());
         }
     }
 };

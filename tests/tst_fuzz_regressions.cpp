@@ -3,6 +3,7 @@
 #include "core/dataset.h"
 #include "core/error.h"
 #include "core/runs.h"
+#include "fuzz/checkpoint_check.h"
 #include "fuzz/relabel_check.h"
 #include "testsupport.h"
 
@@ -44,8 +45,8 @@ private Q_SLOTS:
                 QVERIFY2(problem.empty(), qPrintable(path + QStringLiteral(": ") + QString::fromStdString(problem)));
             }
         }
-        QVERIFY(valid >= 1);             // the good seeds pass
-        QVERIFY(valid < files.size());   // and the broken ones do not
+        QVERIFY(valid >= 1);           // the good seeds pass
+        QVERIFY(valid < files.size()); // and the broken ones do not
     }
 
     void datasetFiles_loadWithConsistentDiagnostics()
@@ -90,6 +91,31 @@ private Q_SLOTS:
             QFile::copy(files[i], workspace.filePath(QString::number(i) + QStringLiteral("/x_metadata.json")));
         }
         QCOMPARE(int(listRuns(workspace.path().toStdString()).size()), files.size());
+    }
+
+    void checkpoints_giveAWholeModelOrOneLineNamingTheFile()
+    {
+        const QStringList files = corpus("checkpoint");
+        QVERIFY(files.size() >= 10);
+        int accepted = 0;
+        for (const QString &path : files) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const std::string bytes = file.readAll().toStdString();
+            const std::string problem = fuzz::checkpointProblem(bytes);
+            QVERIFY2(problem.empty(), qPrintable(path + QStringLiteral(": ") + QString::fromStdString(problem)));
+            pth::ReadOptions options;
+            options.metadata = [] { return pth::MetadataFile{"fuzz_metadata.json", fuzz::kFuzzMetadata}; };
+            try {
+                (void)pth::parseCheckpoint(
+                    path.endsWith(QStringLiteral(".pth")) ? bytes : fuzz::archiveAroundPickle(bytes), "x.pth", options);
+                ++accepted;
+            } catch (const Error &) {
+            }
+        }
+        // Every seed from the two writers reads, whole or as its bare pickle (the found inputs do not).
+        QVERIFY2(accepted >= 10, qPrintable(QString::number(accepted)));
+        QVERIFY(accepted < files.size());
     }
 };
 

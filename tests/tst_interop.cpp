@@ -1,15 +1,19 @@
 // Interop: the exported files opened by real PyTorch, the ONNX checker and ONNX Runtime.
 #include "core/atomic_file.h"
 #include "core/dataset.h"
+#include "core/error.h"
 #include "core/model.h"
 #include "core/pipeline.h"
 #include "testsupport.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <random>
 #include <set>
 #include <sstream>
@@ -26,6 +30,8 @@ private:
     QString m_probe;
     QString m_kitItems;    ///< items.jsonl: the dataset's items as the app has them, and edge cases
     QString m_kitExpected; ///< expected.json: LibTorch's raw feature rows and scores for them
+    std::string m_input;
+    int m_dim = 0;
 
     /// Runs a program; fails the test with its output unless it exits 0.
     static void runChecked(const QString &program, const QStringList &arguments)
@@ -113,6 +119,8 @@ private Q_SLOTS:
         test::SyntheticOptions o;
         o.dim = 24;
         test::writeSyntheticDataset(input, o);
+        m_input = input;
+        m_dim = o.dim;
         PipelineRequest request;
         request.input = input;
         request.outputDir = m_dir.filePath(QStringLiteral("run")).toStdString();
@@ -134,7 +142,8 @@ private Q_SLOTS:
         std::normal_distribution<float> normal(0.0f, 1.0f);
         for (int i = 0; i < 16; ++i)
             for (int64_t c = 0; c < f; ++c)
-                rows.push_back(c < o.dim ? normal(rng) : w.layout.mean[size_t(c)] + w.layout.std[size_t(c)] * normal(rng));
+                rows.push_back(c < o.dim ? normal(rng)
+                                         : w.layout.mean[size_t(c)] + w.layout.std[size_t(c)] * normal(rng));
         const int64_t n = int64_t(rows.size()) / f;
         const std::vector<float> scores = RankerModel(w).score(rows.data(), n);
         nlohmann::json probe;
@@ -158,6 +167,84 @@ private Q_SLOTS:
     {
         runChecked(QStringLiteral(RANKER_PYTHON),
                    {test::sourcePath("tests/interop/check_pth.py"), QString::fromStdString(m_run.pthPath), m_probe});
+    }
+
+    // A Python user's files come back: our dict re-saved unchanged, a dict of the same keys after
+    // Adam steps in Python, and the bare state_dict, all written by Python's own torch.save.
+    void pythonSavedCheckpoints_readAsPythonSavedThem()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("python"));
+        runChecked(QStringLiteral(RANKER_PYTHON),
+                   {test::sourcePath("tests/interop/make_python_checkpoints.py"), QString::fromStdString(m_run.pthPath),
+                    out, QStringLiteral("--probe"), m_probe});
+        // Re-saved unchanged: the very checkpoint we wrote.
+        const Checkpoint ours = loadCheckpoint(m_run.pthPath);
+        const Checkpoint resaved = loadCheckpoint((out + QStringLiteral("/resaved.pth")).toStdString());
+        QVERIFY(resaved.weights.w1 == ours.weights.w1 && resaved.weights.w2 == ours.weights.w2 &&
+                resaved.weights.b3 == ours.weights.b3);
+        QVERIFY(resaved.weights.layout == ours.weights.layout);
+        QCOMPARE(resaved.epoch, ours.epoch);
+        QVERIFY(resaved.lossHistory == ours.lossHistory);
+        QCOMPARE(resaved.optimizer.step, ours.optimizer.step);
+        QVERIFY(resaved.optimizer.expAvgSq == ours.optimizer.expAvgSq);
+        QVERIFY(nlohmann::json::parse(resaved.configJson) == nlohmann::json::parse(ours.configJson));
+
+        // Fine-tuned in Python: the same scores as Python computes, the epoch and history it saved.
+        const nlohmann::json expected =
+            nlohmann::json::parse(readFile((out + QStringLiteral("/python_scores.json")).toStdString()));
+        std::vector<float> rows;
+        for (const auto &row : expected["rows"])
+            for (const auto &v : row)
+                rows.push_back(v.get<float>());
+        const int64_t n = int64_t(expected["scores"].size());
+        const Checkpoint tuned = loadCheckpoint((out + QStringLiteral("/python_dict.pth")).toStdString());
+        QCOMPARE(tuned.epoch, expected["epoch"].get<int>());
+        QCOMPARE(tuned.lossHistory.size(), expected["loss_history"].size());
+        QVERIFY(tuned.weights.w1 != ours.weights.w1); // Python's steps changed it
+        QCOMPARE(tuned.optimizer.step, ours.optimizer.step + 3);
+        auto maxDiff = [&](const Checkpoint &cp) {
+            const std::vector<float> scores = RankerModel(cp.weights).score(rows.data(), n);
+            double worst = 0;
+            for (int64_t i = 0; i < n; ++i)
+                worst =
+                    std::max(worst, std::fabs(double(scores[size_t(i)]) - expected["scores"][size_t(i)].get<double>()));
+            return worst;
+        };
+        qInfo("Python's fine-tuned dict: max abs score diff %.3g over %lld rows", maxDiff(tuned), (long long)n);
+        QVERIFY2(maxDiff(tuned) <= 1e-5, qPrintable(QString::number(maxDiff(tuned))));
+
+        // The bare state_dict: a clear error until the run's metadata is beside it, then the same model.
+        const std::string bare = (out + QStringLiteral("/state_dict.pth")).toStdString();
+        try {
+            (void)loadCheckpoint(bare);
+            QFAIL("a bare state_dict without metadata was read");
+        } catch (const Error &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).startsWith(QString::fromStdString(bare + ": a bare state_dict")),
+                     e.what());
+        }
+        QVERIFY(
+            QFile::copy(QString::fromStdString(m_run.metadataPath), out + QStringLiteral("/state_dict_metadata.json")));
+        const Checkpoint fromBare = loadCheckpoint(bare);
+        QVERIFY(fromBare.weights.layout == tuned.weights.layout);
+        QVERIFY(fromBare.weights.w2 == tuned.weights.w2);
+        QCOMPARE(fromBare.epoch, 0);
+        QVERIFY(fromBare.optimizer.empty());
+        qInfo("Python's bare state_dict: max abs score diff %.3g", maxDiff(fromBare));
+        QVERIFY2(maxDiff(fromBare) <= 1e-5, qPrintable(QString::number(maxDiff(fromBare))));
+
+        // And training resumes from Python's dict where Python left it (the pipeline behind --resume).
+        PipelineRequest request;
+        request.input = m_input;
+        request.outputDir = (out + QStringLiteral("/resumed")).toStdString();
+        request.train.embeddingDim = m_dim;
+        request.train.hiddenDim = 32;
+        request.train.epochs = 2;
+        request.resumePath = (out + QStringLiteral("/python_dict.pth")).toStdString();
+        PipelineObserver observer;
+        const PipelineResult resumed = runPipeline(request, observer);
+        QCOMPARE(resumed.train.firstEpoch, tuned.epoch + 1);
+        QCOMPARE(resumed.train.epochsCompleted, tuned.epoch + 2);
+        QCOMPARE(resumed.train.lossHistory.size(), tuned.lossHistory.size() + 2);
     }
 
     void onnxChecker_acceptsTheGraph()

@@ -17,7 +17,7 @@ CXX=clang++ cmake -S "$here" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Re
 cmake --build "$build" -j "${JOBS:-2}"
 
 status=0
-for target in fuzz_dataset_line fuzz_dataset_file fuzz_metadata; do
+for target in fuzz_dataset_line fuzz_dataset_file fuzz_metadata fuzz_checkpoint; do
   corpus_name=${target#fuzz_}
   corpus="$work/corpus/$corpus_name"
   mkdir -p "$corpus" "$work/artifacts"

@@ -1,12 +1,23 @@
 #!/usr/bin/python3
-"""Check that a Ranker Studio .pth checkpoint opens in PyTorch and computes LibTorch's numbers.
+"""Check that a Ranker Studio .pth opens with torch.load(weights_only=True) and computes LibTorch's numbers.
 
 Usage: check_pth.py NAME.pth probe.json [--tolerance 1e-5]
 
-The checkpoint must be a plain dict (written by torch::pickle_save) holding model_state_dict,
-epoch, config and loss_history. The model is rebuilt here from the documented architecture
-(docs: DESIGN.md, "Features and model"), not from any code in the checkpoint, so a passing run
-proves a Python user can load the weights with strict=True and get the same scores.
+The checkpoint is loaded as PyTorch 2.6+ loads by default, with torch.load(path, weights_only=True):
+the restricted unpickler that only rebuilds tensors, storages, OrderedDicts and plain data. It must
+be a plain dict holding model_state_dict, epoch, config and loss_history. The model is rebuilt here
+from the documented architecture (docs: DESIGN.md, "Features and model"), not from any code in the
+checkpoint, so a passing run proves a Python user can load the weights with strict=True and get the
+same scores; with optimizer_state_dict, torch.optim.Adam must continue from it.
+
+torch 1.13 (Debian 12's python3-torch) has that unpickler but without the BINFLOAT opcode, which
+torch 2.0 added: no pickle holding a Python float (every optimizer state_dict, PyTorch's own
+included) opens with weights_only=True there. On such a torch this checker proves the rest: every
+opcode of data.pkl is one the weights-only unpickler handles (its own list, plus BINFLOAT), every
+GLOBAL is in its own allow-list (torch._weights_only_unpickler._get_allowed_globals()), and
+torch.load(weights_only=True) itself loads the archive once each BINFLOAT is swapped for a string
+marker that is turned back into the float afterwards, giving exactly what torch.load(weights_only=
+False) gives. On torch >= 2.0 it is plain torch.load(path, weights_only=True).
 
 probe.json holds raw (unnormalised) feature rows and LibTorch's outputs for them:
   {"input_a": [[F floats], ...], "input_b": [[...], ...],
@@ -17,9 +28,15 @@ differ; 2 when a file is missing or malformed. Failures print one line starting 
 """
 
 import argparse
+import collections
 import json
 import math
+import os
+import pickletools
+import struct
 import sys
+import tempfile
+import zipfile
 
 import torch
 from torch import nn
@@ -61,11 +78,110 @@ class PairwiseRanker(nn.Module):
         return score_a - score_b, score_a, score_b
 
 
+FLOAT_MARKER = "\x00ranker-check-float:"
+
+
+def weights_only_has_binfloat():
+    import torch._weights_only_unpickler as restricted
+
+    return hasattr(restricted, "BINFLOAT")
+
+
+def audit_pickle(pickle_bytes):
+    """Every opcode one the weights-only unpickler handles (or BINFLOAT), every GLOBAL allowed."""
+    import torch._weights_only_unpickler as restricted
+
+    handled = {name for name in dir(restricted)
+               if name.isupper() and isinstance(getattr(restricted, name), bytes)} | {"BINFLOAT"}
+    allowed = restricted._get_allowed_globals()
+    globals_seen = set()
+    for opcode, arg, _ in pickletools.genops(pickle_bytes):
+        if opcode.name not in handled:
+            raise CheckFailed(f"data.pkl uses opcode {opcode.name}, which torch's weights-only unpickler lacks")
+        if opcode.name == "GLOBAL":
+            name = arg.replace(" ", ".")
+            if name not in allowed:
+                raise CheckFailed(f"data.pkl names GLOBAL {name}, which weights_only=True refuses")
+            globals_seen.add(name)
+    return sorted(globals_seen)
+
+
+def without_binfloat(pickle_bytes):
+    """The pickle with each BINFLOAT swapped for a BINUNICODE marker string (same stack effect)."""
+    out = bytearray()
+    ops = list(pickletools.genops(pickle_bytes))
+    for index, (opcode, arg, pos) in enumerate(ops):
+        end = ops[index + 1][2] if index + 1 < len(ops) else len(pickle_bytes)
+        if opcode.name == "BINFLOAT":
+            text = (FLOAT_MARKER + struct.pack(">d", arg).hex()).encode()
+            out += b"X" + struct.pack("<I", len(text)) + text
+        else:
+            out += pickle_bytes[pos:end]
+    return bytes(out)
+
+
+def restore_floats(value):
+    if isinstance(value, str) and value.startswith(FLOAT_MARKER):
+        return struct.unpack(">d", bytes.fromhex(value[len(FLOAT_MARKER):]))[0]
+    if isinstance(value, collections.OrderedDict):
+        return collections.OrderedDict((restore_floats(k), restore_floats(v)) for k, v in value.items())
+    if isinstance(value, dict):
+        return {restore_floats(k): restore_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [restore_floats(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(restore_floats(v) for v in value)
+    return value
+
+
+def same(a, b):
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype == b.dtype
+                and a.shape == b.shape and a.stride() == b.stride() and torch.equal(a, b))
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def load_weights_only_without_binfloat(path):
+    """torch 1.13: the audit, then torch.load(weights_only=True) on the archive without BINFLOAT."""
+    with zipfile.ZipFile(path) as archive:
+        records = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    pickle_name = next(name for name, _ in records if name.endswith("/data.pkl"))
+    globals_seen = audit_pickle(dict(records)[pickle_name])
+    with tempfile.TemporaryDirectory() as tmp:
+        swapped = os.path.join(tmp, "weights_only.pth")
+        with zipfile.ZipFile(swapped, "w", zipfile.ZIP_STORED) as archive:
+            for name, data in records:
+                archive.writestr(name, without_binfloat(data) if name == pickle_name else data)
+        checkpoint = restore_floats(torch.load(swapped, map_location="cpu", weights_only=True))
+    unrestricted = torch.load(path, map_location="cpu", weights_only=False)
+    if not same(checkpoint, unrestricted):
+        raise CheckFailed("weights_only=True gives other objects than weights_only=False")
+    print(f"weights_only: torch {torch.__version__} lacks BINFLOAT; every opcode and GLOBAL "
+          f"({', '.join(globals_seen)}) is allowed, and torch.load(weights_only=True) loads the "
+          "archive with its floats as markers, equal to weights_only=False")
+    return checkpoint
+
+
 def load_checkpoint(path):
     try:
-        checkpoint = torch.load(path, map_location="cpu")
+        if weights_only_has_binfloat():
+            checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+            print(f"weights_only: torch {torch.__version__}: torch.load(path, weights_only=True) opened it")
+        else:
+            checkpoint = load_weights_only_without_binfloat(path)
+    except CheckFailed:
+        raise
     except Exception as error:  # any reason torch cannot open it is a failure of the format
-        raise CheckFailed(f"torch.load({path}) failed: {type(error).__name__}: {error}")
+        raise CheckFailed(f"torch.load({path}, weights_only=True) failed: {type(error).__name__}: "
+                          + " ".join(str(error).split()))
     if not isinstance(checkpoint, dict):
         raise CheckFailed(f"checkpoint is a {type(checkpoint).__name__}, expected a dict")
     missing = [key for key in REQUIRED_KEYS if key not in checkpoint]
