@@ -584,6 +584,9 @@ void RunFileSet::discard()
 std::string runFilesFolder(const std::string &metadataPath)
 {
     const std::string folder = fs::path(metadataPath).parent_path().string();
+    struct stat st;
+    if (::lstat(metadataPath.c_str(), &st) != 0 || !S_ISLNK(st.st_mode))
+        return folder; // a plain file: an earlier version's run, or anyone's
     char resolved[PATH_MAX];
     if (!::realpath(metadataPath.c_str(), resolved))
         return folder;
