@@ -26,10 +26,10 @@ namespace ranker {
 
 namespace {
 
-/// Endings of the files a run's set holds or has held (the deployment kit's included), so that
-/// earlier versions' files and temporaries can be found by name.
+/// Endings of the files a run's set holds: RunFiles::forName()'s (core/metadata.h, which the
+/// parsers' fuzz build does not link; tst_hostile_inputs checks the two agree).
 const char *const kRunFileSuffixes[] = {".pth",           ".onnx",       "_metadata.json",
-                                        ".features.json", ".ranker.mjs", ".ranker.d.ts"};
+                                        ".features.json", ".ranker.mjs", ".ranker.d.mts"};
 constexpr const char *kCurrent = "current";
 constexpr const char *kCurrentNew = "current.new";
 constexpr const char *kLinkNew = "link.new";
@@ -262,6 +262,14 @@ void checkRunName(const std::string &name)
                     "_metadata.json) would have names of " + std::to_string(name.size() + kLongestRunFileSuffix) +
                     " bytes, over the limit of " + std::to_string(kMaxFileNameBytes) + "; use at most " +
                     std::to_string(kMaxFileNameBytes - kLongestRunFileSuffix) + " bytes");
+}
+
+std::vector<std::string> runFileNames(const std::string &name)
+{
+    std::vector<std::string> names;
+    for (const char *suffix : kRunFileSuffixes)
+        names.push_back(name + suffix);
+    return names;
 }
 
 bool isRunFolderInternal(const std::string &fileName)

@@ -106,6 +106,10 @@ private:
  */
 std::string runFilesFolder(const std::string &metadataPath);
 
+/// The file names a run's set may hold (RunFiles::forName()'s): earlier versions' files and
+/// temporaries are found by them.
+std::vector<std::string> runFileNames(const std::string &name);
+
 /// The name of DIR's lock file, and of each run's generation store: readers skip both.
 constexpr const char *kRunFolderLockName = ".ranker-write.lock";
 /// True for the entries of a run folder that belong to the run-file machinery, not to a user.
