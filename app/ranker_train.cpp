@@ -29,6 +29,9 @@ namespace {
 
 std::atomic_bool g_interrupted{false};
 
+/// --max-line-mib's largest value: 1 TiB (a line is held in memory up to this size).
+constexpr uint64_t kMaxLineMiB = 1u << 20;
+
 void onInterrupt(int)
 {
     if (g_interrupted.exchange(true))
@@ -367,7 +370,8 @@ int main(int argc, char **argv)
         ->capture_default_str();
     app.add_flag("--strict", request.load.strict, "Fail on the first bad line instead of skipping it");
     app.add_option("--threads", config.threads, "CPU threads for LibTorch (0: its default)")->capture_default_str();
-    app.add_option("--max-line-mib", maxLineMiB, "Lines longer than this are skipped unread")->capture_default_str();
+    app.add_option("--max-line-mib", maxLineMiB, "Lines longer than this many MiB (1 or more) are skipped unread")
+        ->capture_default_str();
     app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");
     std::string progressStyle = "human";
     app.add_option("--progress", progressStyle,
@@ -383,6 +387,9 @@ int main(int argc, char **argv)
         return code;
     if (extras.json)
         g_json.enable();
+    if (maxLineMiB < 1 || maxLineMiB > kMaxLineMiB)
+        return fail(cli::ExitUsage, "--max-line-mib must be between 1 and " + std::to_string(kMaxLineMiB) + ", got " +
+                                        std::to_string(maxLineMiB));
     // The choices were checked while parsing: these cannot throw.
     config.ties = ranker::tiePolicyFromString(ties);
     config.keep = ranker::keepPolicyFromString(keep);
