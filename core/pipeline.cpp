@@ -172,8 +172,16 @@ PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, Pi
     result->createdAt = isoTimestampUtc();
     result->metadata =
         buildMetadata(ds, request.load, request.train, x, RunFiles::forName(request.train.name), result->createdAt);
-    if (!request.resumePath.empty())
+    if (!request.resumePath.empty()) {
+        // Lineage: the run this one continues, so History can draw its epochs before this run's.
         result->metadata["resumed_from"] = request.resumePath;
+        std::error_code ec;
+        const std::filesystem::path pth = std::filesystem::absolute(request.resumePath, ec);
+        result->metadata["parent"] = {{"run_folder", ec ? std::string() : pth.parent_path().string()},
+                                      {"pth", request.resumePath},
+                                      {"epochs", resume.epoch}};
+        result->metadata["epochs_planned"] = resume.epoch + request.train.epochs;
+    }
     const double margin = request.train.margin;
     const TrainResult &exported = x.exportedRun();
     RankerModel model(exported.checkpoint.weights);
@@ -202,9 +210,9 @@ PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, Pi
     result->metadata["verdict"] = {
         {"level", toString(verdict.level)}, {"summary", verdict.summary}, {"reasons", verdict.reasons}};
     const QualityFigure quality = headlineQuality(result->metadata);
-    result->metadata["quality"] = {{"label", quality.label},
-                                   {"accuracy", quality.kind == QualityFigure::None ? nlohmann::json(nullptr)
-                                                                                    : nlohmann::json(quality.accuracy)}};
+    result->metadata["quality"] = {
+        {"label", quality.label},
+        {"accuracy", quality.kind == QualityFigure::None ? nlohmann::json(nullptr) : nlohmann::json(quality.accuracy)}};
     result->train = exported;
     result->experiment = std::make_shared<Experiment>(std::move(x));
 

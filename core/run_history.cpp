@@ -302,6 +302,20 @@ RunSummary summarizeRun(const RunInfo &run)
             m["test"]["evaluation"]["overall"].is_object())
             s.testAccuracy = numberAt(m["test"]["evaluation"]["overall"], "accuracy");
         s.cvFolds = std::max(0, intAt(m, "cv_folds"));
+        // Lineage: a resumed run plans its parent's epochs plus its own ("30 / 30", not "30 / 10").
+        const int planned = intAt(m, "epochs_planned");
+        if (planned > 0)
+            s.epochsAsked = planned;
+        const double first = numberAt(m, "first_epoch");
+        s.firstEpoch = std::isfinite(first) && first >= 1 && first < 1e9 ? int(first) : 1;
+        if (auto parent = m.find("parent"); parent != m.end() && parent->is_object())
+            s.parentFolder = stringAt(*parent, "run_folder");
+        // A sweep's trial: its folder's parent holds sweep.json.
+        const fs::path up = fs::path(s.folder).parent_path();
+        if (!s.folder.empty() && isSweepFolder(up.string())) {
+            s.sweepFolder = up.string();
+            s.sweepName = up.filename().string();
+        }
 
         for (size_t i = 0; i < fields.size(); ++i) {
             const std::string key = fields[i].key;
@@ -386,7 +400,65 @@ std::vector<RunSummary> listRunSummaries(const std::string &folder)
     std::vector<RunSummary> out(folders.size());
     forEachOnThreads(folders.size(), [&](size_t i) { out[i] = readRunSummary(folders[i]); });
     sortNewestFirst(out);
+    attachLineage(out);
     return out;
+}
+
+namespace {
+
+/// A folder's path in one spelling: absolute, no "." or "..", no trailing slash (no file system
+/// access beyond the working directory, so thousands of runs cost nothing).
+std::string comparableFolder(const std::string &folder)
+{
+    std::error_code ec;
+    std::string p = fs::absolute(fs::path(folder), ec).lexically_normal().string();
+    while (p.size() > 1 && p.back() == '/')
+        p.pop_back();
+    return p;
+}
+
+} // namespace
+
+void attachLineage(std::vector<RunSummary> &runs)
+{
+    std::unordered_map<std::string, size_t> byFolder;
+    for (size_t i = 0; i < runs.size(); ++i)
+        byFolder.emplace(comparableFolder(runs[i].folder), i);
+    for (RunSummary &run : runs) {
+        run.parentIndex = -1;
+        run.inheritedEpochs = 0;
+        if (run.parentFolder.empty())
+            continue;
+        auto it = byFolder.find(comparableFolder(run.parentFolder));
+        if (it == byFolder.end() || &runs[it->second] == &run)
+            continue;
+        run.parentIndex = int(it->second);
+        const RunSummary &parent = runs[it->second];
+        run.parentName = parent.displayName();
+        // The parent's epochs before this run's first, drawn ahead of its own (once: a listing
+        // attaches again to fresh summaries, never to a series that has them already).
+        const EpochSeries &p = parent.series;
+        EpochSeries joined;
+        auto take = [&joined](const EpochSeries &from, size_t i) {
+            joined.epoch.push_back(from.epoch[i]);
+            joined.trainLoss.push_back(from.trainLoss[i]);
+            joined.valLoss.push_back(from.valLoss[i]);
+            joined.trainAccuracy.push_back(from.trainAccuracy[i]);
+            joined.valAccuracy.push_back(from.valAccuracy[i]);
+            joined.valTieAgreement.push_back(from.valTieAgreement[i]);
+            joined.seconds.push_back(from.seconds[i]);
+            joined.pairsPerSecond.push_back(from.pairsPerSecond[i]);
+        };
+        for (size_t i = 0; i < p.size(); ++i)
+            if (p.epoch[i] < run.firstEpoch - 0.5 && (run.series.size() == 0 || p.epoch[i] < run.series.epoch[0]))
+                take(p, i);
+        run.inheritedEpochs = int(joined.size());
+        if (run.inheritedEpochs == 0)
+            continue;
+        for (size_t i = 0; i < run.series.size(); ++i)
+            take(run.series, i);
+        run.series = std::move(joined);
+    }
 }
 
 std::vector<RunSummary> RunSummaryCache::list(const std::string &folder)
@@ -441,6 +513,7 @@ std::vector<RunSummary> RunSummaryCache::list(const std::string &folder)
         out.push_back(l.entry->summary);
     }
     sortNewestFirst(out);
+    attachLineage(out);
     return out;
 }
 

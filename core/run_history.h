@@ -81,10 +81,18 @@ struct RunSummary
     double finalTrainLoss = kNone, bestValAccuracy = kNone, trainingTime = kNone;
     double testAccuracy = kNone; ///< on the run's test file, when it had one
     std::string device, ended, endMessage;
-    QualityFigure quality;   ///< headlineQuality(): what the run is shown by
-    QualityFigure selection; ///< selectionQuality(): what runs are compared by (never the test file)
-    Verdict verdict;         ///< judgeRun()
-    int cvFolds = 0;         ///< folds of a cross-validated run (0: none)
+    QualityFigure quality;              ///< headlineQuality(): what the run is shown by
+    QualityFigure selection;            ///< selectionQuality(): what runs are compared by (never the test file)
+    Verdict verdict;                    ///< judgeRun()
+    int cvFolds = 0;                    ///< folds of a cross-validated run (0: none)
+    int firstEpoch = 1;                 ///< a resumed run's first epoch (its parent's epochs + 1)
+    std::string parentFolder;           ///< the run it continues (metadata "parent"), empty for none
+    std::string sweepFolder, sweepName; ///< the sweep it is a trial of, empty for none
+    // Set by attachLineage(): the parent among the listed runs, and how many of the series' first
+    // epochs are the parent's.
+    int parentIndex = -1;
+    std::string parentName;
+    int inheritedEpochs = 0;
     EpochSeries series;
     /// comparisonFields()' values, in that order: as text ("" when missing) and as numbers (NaN).
     std::vector<std::string> fieldText;
@@ -107,6 +115,10 @@ RunSummary readRunSummary(const std::string &folder);
  * them, summarised; newest first. Reads the folders on a few threads.
  */
 std::vector<RunSummary> listRunSummaries(const std::string &folder);
+
+/// Links each resumed run to its parent among `runs` (parentIndex, parentName) and puts the
+/// parent's epochs before the run's own in its series (inheritedEpochs says how many). Listings do it.
+void attachLineage(std::vector<RunSummary> &runs);
 
 /**
  * Summaries kept from one listing to the next: a run folder is read again only when its list of

@@ -227,14 +227,29 @@ RunInfo readRun(const std::string &folder)
     return runFromMetadata(folder, metadataPath, std::move(metadata), filesFolder);
 }
 
+bool isSweepFolder(const std::string &folder)
+{
+    std::error_code ec;
+    return fs::is_regular_file(fs::path(folder) / kSweepFileName, ec);
+}
+
 std::vector<std::string> runFolderCandidates(const std::string &folder)
 {
     std::vector<std::string> folders{folder};
     std::error_code ec;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (!name.empty() && name[0] != '.' && !it->is_symlink(ec) && it->is_directory(ec))
-            folders.push_back(it->path().string());
+        if (name.empty() || name[0] == '.' || it->is_symlink(ec) || !it->is_directory(ec))
+            continue;
+        folders.push_back(it->path().string());
+        // A sweep's folder (sweep.json beside its trials): its trials are runs of this folder too.
+        if (isSweepFolder(it->path().string()))
+            for (fs::directory_iterator trial(it->path(), ec), none; !ec && trial != none; trial.increment(ec)) {
+                const std::string trialName = trial->path().filename().string();
+                if (!trialName.empty() && trialName[0] != '.' && !trial->is_symlink(ec) && trial->is_directory(ec))
+                    folders.push_back(trial->path().string());
+            }
+        ec.clear();
     }
     return folders;
 }

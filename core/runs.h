@@ -14,11 +14,11 @@ struct RunInfo
 {
     std::string folder;
     std::string metadataPath;
-    std::string name;     ///< model_name, or the metadata file's stem
-    bool broken = false;  ///< the metadata could not be read
-    std::string problem;  ///< why, when broken
+    std::string name;    ///< model_name, or the metadata file's stem
+    bool broken = false; ///< the metadata could not be read
+    std::string problem; ///< why, when broken
     nlohmann::json metadata;
-    std::string pthPath;  ///< empty when the file is missing
+    std::string pthPath; ///< empty when the file is missing
     std::string onnxPath;
 };
 
@@ -56,8 +56,14 @@ RunInfo runFromMetadata(const std::string &folder, const std::string &metadataPa
 RunInfo readRun(const std::string &folder);
 
 /// The folders in `folder` that may be runs: the folder itself, then each immediate sub-folder
-/// that is neither hidden (a run's generations live in DIR/.NAME.run/) nor a link (in directory order).
+/// that is neither hidden (a run's generations live in DIR/.NAME.run/) nor a link (in directory order),
+/// and the trials of a sweep folder among them (one level further).
 std::vector<std::string> runFolderCandidates(const std::string &folder);
+
+/// The file that makes a folder a sweep's (core/training/sweep.h writes it).
+constexpr const char *kSweepFileName = "sweep.json";
+/// `folder` holds a sweep.json: its sub-folders are the sweep's trials.
+bool isSweepFolder(const std::string &folder);
 
 /// The run folders in `folder`: those of runFolderCandidates() that hold a `*_metadata.json`.
 /// Cheap: reads directory entries only.

@@ -1,5 +1,7 @@
 #include "ui/losschart.h"
 
+#include "ui/chartaxes.h"
+
 #include "core/trainer.h"
 
 #include <QChart>
@@ -82,8 +84,7 @@ void LossChart::reset(int firstEpoch, int lastEpoch)
     m_earlier.clear();
     m_train->setName(tr("Train loss"));
     m_lossMax = 0;
-    m_epochAxis->setRange(firstEpoch - 1, std::max(lastEpoch, firstEpoch));
-    m_epochAxis->setTickCount(std::min(11, std::max(lastEpoch, firstEpoch) - firstEpoch + 2));
+    fitEpochAxis(m_epochAxis, firstEpoch, lastEpoch);
     m_lossAxis->setRange(0, 1);
 }
 
@@ -99,10 +100,10 @@ void LossChart::beginPhase(const PhaseReport &phase)
     if (source->count() > 0) {
         auto *earlier = new QLineSeries(chart());
         earlier->setObjectName(QStringLiteral("earlierRunSeries"));
-        earlier->setName(m_earlier.isEmpty() ? (phase.kind == PhaseReport::Refit && phase.folds == 0
-                                                    ? tr("Validation run (val. loss)")
-                                                    : tr("Earlier folds (val. loss)"))
-                                             : QString());
+        earlier->setName(m_earlier.isEmpty()
+                             ? (phase.kind == PhaseReport::Refit && phase.folds == 0 ? tr("Validation run (val. loss)")
+                                                                                     : tr("Earlier folds (val. loss)"))
+                             : QString());
         QPen pen(QColor(0xe0, 0x6c, 0x1b, 90));
         pen.setWidthF(1.4);
         earlier->setPen(pen);
@@ -120,10 +121,14 @@ void LossChart::beginPhase(const PhaseReport &phase)
         s->clear();
     m_train->setName(phase.kind == PhaseReport::Refit ? tr("Refit train loss (every pair)") : tr("Train loss"));
     m_firstEpoch = phase.firstEpoch;
-    m_epochAxis->setRange(phase.firstEpoch - 1, std::max(phase.lastEpoch, phase.firstEpoch));
-    m_epochAxis->setTickCount(std::min(11, std::max(phase.lastEpoch, phase.firstEpoch) - phase.firstEpoch + 2));
+    fitEpochAxis(m_epochAxis, phase.firstEpoch, phase.lastEpoch);
     chart()->setTitle(phase.kind == PhaseReport::Refit ? tr("Refit on every pair")
                                                        : tr("Fold %1 of %2").arg(phase.fold).arg(phase.folds));
+}
+
+void LossChart::fitToEpochs(int lastEpoch)
+{
+    fitEpochAxis(m_epochAxis, m_firstEpoch, std::max(lastEpoch, m_firstEpoch));
 }
 
 void LossChart::growLossAxis(double value)

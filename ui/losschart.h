@@ -31,6 +31,8 @@ public:
     /// The faint curves of earlier folds (validation loss) and of the validation run before a refit.
     const QList<QLineSeries *> &earlierRuns() const { return m_earlier; }
     void addEpoch(const ranker::EpochReport &report);
+    /// Fits the epoch axis to the epochs that ran (after a stop): up to `lastEpoch`.
+    void fitToEpochs(int lastEpoch);
     void addBatch(const ranker::BatchReport &report);
 
     QLineSeries *trainLoss() const { return m_train; }

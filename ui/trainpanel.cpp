@@ -229,8 +229,8 @@ QWidget *TrainPanel::createForm()
     m_valSplit->setDecimals(2);
     m_valSplit->setRange(0.0, 0.9);
     m_valSplit->setSingleStep(0.05);
-    m_valSplit->setToolTip(
-        tr("Share of the items (or pairs) held out for validation, chosen with the seed (--val-split, 0 turns it off)"));
+    m_valSplit->setToolTip(tr(
+        "Share of the items (or pairs) held out for validation, chosen with the seed (--val-split, 0 turns it off)"));
     form2->addRow(tr("Validation split"), m_valSplit);
     m_cvFolds = new QSpinBox(validation);
     m_cvFolds->setObjectName(QStringLiteral("cvFoldsSpin"));
@@ -445,16 +445,15 @@ QWidget *TrainPanel::createMonitor()
     m_copyOnnx->setObjectName(QStringLiteral("copyOnnxButton"));
     m_openFolder->setEnabled(false);
     m_copyOnnx->setEnabled(false);
-    connect(m_openFolder, &QPushButton::clicked, this,
-            [this] {
-                if (!QDesktopServices::openUrl(QUrl::fromLocalFile(m_runDir))) {
-                    // No file manager here (a server, a minimal desktop): say so, and hand over the path.
-                    QApplication::clipboard()->setText(m_runDir);
-                    m_runFolder->setText(tr("<b>Run folder</b>: %1<br><span style='color:#8a5a00'>No file manager "
-                                            "could open it; the path is on the clipboard.</span>")
-                                             .arg(m_runDir.toHtmlEscaped()));
-                }
-            });
+    connect(m_openFolder, &QPushButton::clicked, this, [this] {
+        if (!QDesktopServices::openUrl(QUrl::fromLocalFile(m_runDir))) {
+            // No file manager here (a server, a minimal desktop): say so, and hand over the path.
+            QApplication::clipboard()->setText(m_runDir);
+            m_runFolder->setText(tr("<b>Run folder</b>: %1<br><span style='color:#8a5a00'>No file manager "
+                                    "could open it; the path is on the clipboard.</span>")
+                                     .arg(m_runDir.toHtmlEscaped()));
+        }
+    });
     connect(m_copyOnnx, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_onnxPath); });
     m_saveElsewhere = new QPushButton(tr("Save Run To…"), m_results);
     m_saveElsewhere->setObjectName(QStringLiteral("saveRunElsewhereButton"));
@@ -593,9 +592,9 @@ void TrainPanel::updateButtons()
     m_restore->setEnabled(!running);
     m_reload->setEnabled(!running);
     for (QWidget *w : std::initializer_list<QWidget *>{
-             m_name, m_embeddingDim, m_hiddenDim, m_learningRate, m_batchSize, m_epochs, m_margin, m_valSplit, m_valBy,
-             m_cvFolds, m_refit, m_chooseTest, m_clearTest, m_dropout, m_weightDecay, m_patience, m_seed, m_ties,
-             m_keep, m_threads, m_device})
+             m_name,        m_embeddingDim, m_hiddenDim, m_learningRate, m_batchSize,  m_epochs,    m_margin,
+             m_valSplit,    m_valBy,        m_cvFolds,   m_refit,        m_chooseTest, m_clearTest, m_dropout,
+             m_weightDecay, m_patience,     m_seed,      m_ties,         m_keep,       m_threads,   m_device})
         w->setEnabled(!running);
     if (!running) {
         // Cross-validation always refits; the split share means nothing under it.
@@ -634,6 +633,7 @@ void TrainPanel::startTraining()
     request.outputDir = newRunFolder(m_settings->workspace.toStdString(), c.name);
     m_runFolderName = QFileInfo(QString::fromStdString(request.outputDir)).fileName();
     request.resumePath = m_resumePath.toStdString();
+    m_parentRun = QFileInfo(m_resumePath).absolutePath().toStdString();
     request.testPath = m_testPath.toStdString();
     m_resumePath.clear(); // one continued run; the next starts from scratch unless asked again
 
@@ -691,11 +691,9 @@ void TrainPanel::onBatch(const BatchReport &report)
     const double done =
         double(report.epoch - m_firstEpoch) + double(report.batch) / double(std::max(1, report.batches));
     updateProgress(done / total);
-    m_epochLabel->setText(m_phaseText + tr("Epoch %1 of %2 · batch %3/%4")
-                                            .arg(report.epoch)
-                                            .arg(m_lastEpoch)
-                                            .arg(report.batch)
-                                            .arg(report.batches));
+    m_epochLabel->setText(
+        m_phaseText +
+        tr("Epoch %1 of %2 · batch %3/%4").arg(report.epoch).arg(m_lastEpoch).arg(report.batch).arg(report.batches));
 }
 
 void TrainPanel::onPhase(const PhaseReport &phase)
@@ -779,22 +777,32 @@ void TrainPanel::onFinished(const RunOutcome &o)
         const double seconds = numberIn(m, "training_time");
         const nlohmann::json &cvBlock = m.contains("cv") ? m["cv"] : nlohmann::json();
         const nlohmann::json &refitBlock = m.contains("refit") ? m["refit"] : nlohmann::json();
-        QString what = tr("%1 epochs").arg(o.epochsCompleted);
+        // A resumed run counts from where its parent stopped: "epochs 21–30", never "30 epochs" of 10.
+        QString what = m_firstEpoch > 1 ? tr("epochs %1–%2 (%3 more, continuing %4)")
+                                              .arg(m_firstEpoch)
+                                              .arg(o.epochsCompleted)
+                                              .arg(o.epochsCompleted - m_firstEpoch + 1)
+                                              .arg(QFileInfo(QString::fromStdString(m_parentRun)).fileName())
+                                        : tr("%1 epochs").arg(o.epochsCompleted);
         if (cvBlock.is_object() && refitBlock.is_object())
             what = tr("%1 folds, then a refit of %2 epochs on every pair")
                        .arg(cvBlock.value("finished", 0))
                        .arg(refitBlock.value("epochs", 0));
         else if (refitBlock.is_object())
-            what = tr("%1 epochs, then a refit of %2 on every pair")
-                       .arg(m.value("per_epoch", nlohmann::json::object()).value("epoch", nlohmann::json::array()).size())
-                       .arg(refitBlock.value("epochs", 0));
+            what =
+                tr("%1 epochs, then a refit of %2 on every pair")
+                    .arg(m.value("per_epoch", nlohmann::json::object()).value("epoch", nlohmann::json::array()).size())
+                    .arg(refitBlock.value("epochs", 0));
         setStatus(tr("Completed: %1 in %2.").arg(what, formatDuration(std::isfinite(seconds) ? seconds : o.seconds)),
                   color);
         m_progress->setValue(1000);
         break;
     }
     case RunEnd::Cancelled:
-        setStatus(tr("Stopped after %1 epochs: the run was kept as cancelled.").arg(o.epochsCompleted), color);
+        setStatus(
+            tr("Stopped at epoch %1 of %2: the run was kept as cancelled.").arg(o.epochsCompleted).arg(m_lastEpoch),
+            color);
+        m_chart->fitToEpochs(o.epochsCompleted); // the axis shows what ran, not the planned range
         break;
     case RunEnd::Diverged:
         setStatus(tr("Diverged: %1 The last good weights (epoch %2) were kept; try a lower learning rate.")
@@ -814,11 +822,12 @@ void TrainPanel::onFinished(const RunOutcome &o)
     for (size_t i = 1; i < verdict.reasons.size(); ++i)
         verdictHtml += QStringLiteral("<br>· %1").arg(qs(verdict.reasons[i]).toHtmlEscaped());
     m_verdict->setText(verdictHtml);
-    m_verdict->setStyleSheet(QStringLiteral("QLabel#verdictLabel { color: %1; border: 1px solid %1; border-radius: 4px; "
-                                            "padding: 6px; background: %2; }")
-                                 .arg(color, verdict.level == VerdictLevel::Good      ? QStringLiteral("#eef7f0")
-                                             : verdict.level == VerdictLevel::Warning ? QStringLiteral("#fdf6e7")
-                                                                                      : QStringLiteral("#fbeceb")));
+    m_verdict->setStyleSheet(
+        QStringLiteral("QLabel#verdictLabel { color: %1; border: 1px solid %1; border-radius: 4px; "
+                       "padding: 6px; background: %2; }")
+            .arg(color, verdict.level == VerdictLevel::Good      ? QStringLiteral("#eef7f0")
+                        : verdict.level == VerdictLevel::Warning ? QStringLiteral("#fdf6e7")
+                                                                 : QStringLiteral("#fbeceb")));
     m_verdict->setToolTip(tr("How the verdict is reached: README, \"How good is my model?\""));
     m_verdict->show();
     appendLog(tr("%1: %2").arg(QString::fromLatin1(toString(o.end)), o.message));
@@ -864,22 +873,23 @@ void TrainPanel::onFinished(const RunOutcome &o)
         html += row(tr("Folds"), folds);
     } else if (val.value("by", std::string()) != "none" && !val.empty()) {
         const bool byItems = val.value("by", std::string()) == "items";
-        html += row(tr("Validated on"),
-                    byItems ? tr("%1 pairs whose two items are among the %2 held-out (unseen) items; %3 pairs with one "
-                                 "held-out item scored apart")
-                                  .arg(val.value("val_pairs", 0))
-                                  .arg(val.value("held_out_items", 0))
-                                  .arg(val.value("cross_pairs", 0))
-                            : tr("%1 held-out pairs whose items were also trained on (optimistic)")
-                                  .arg(val.value("val_pairs", 0)));
+        html += row(
+            tr("Validated on"),
+            byItems
+                ? tr("%1 pairs whose two items are among the %2 held-out (unseen) items; %3 pairs with one "
+                     "held-out item scored apart")
+                      .arg(val.value("val_pairs", 0))
+                      .arg(val.value("held_out_items", 0))
+                      .arg(val.value("cross_pairs", 0))
+                : tr("%1 held-out pairs whose items were also trained on (optimistic)").arg(val.value("val_pairs", 0)));
         html += row(tr("Validation accuracy"),
                     tr("%1 ± %2 points (epoch %3)")
                         .arg(formatPercent(numberIn(val, "accuracy")))
                         .arg(QLocale().toString(100 * numberIn(val, "accuracy_interval"), 'f', 1))
                         .arg(val.value("epoch", 0)));
         if (byItems)
-            html += row(tr("One new item"), tr("%1 on pairs with one held-out item")
-                                                .arg(formatPercent(numberIn(val, "cross_accuracy"))));
+            html += row(tr("One new item"),
+                        tr("%1 on pairs with one held-out item").arg(formatPercent(numberIn(val, "cross_accuracy"))));
         html += row(tr("Train accuracy there"), formatPercent(numberIn(val, "train_accuracy")));
     }
     if (!refit.empty())
@@ -909,7 +919,8 @@ void TrainPanel::onFinished(const RunOutcome &o)
                                             .arg(o.epochsCompleted)
                                             .arg(refit.empty() ? QString() : tr(" of the refit")));
     html += row(tr("Train loss there"), formatNumber(numberIn(m, "kept_train_loss")));
-    html += row(tr("Training time"), tr("%1 s on %2").arg(QLocale().toString(numberIn(m, "training_time"), 'f', 2), o.device));
+    html += row(tr("Training time"),
+                tr("%1 s on %2").arg(QLocale().toString(numberIn(m, "training_time"), 'f', 2), o.device));
     // Every file of the run, the deployment kit's too, as the metadata lists them.
     QStringList files = {o.pthPath, o.onnxPath, o.metadataPath};
     if (m.contains("files") && m["files"].is_object())
@@ -943,10 +954,11 @@ void TrainPanel::setTestFile(const QString &path)
 
 void TrainPanel::chooseTestFile()
 {
-    const QString start = m_testPath.isEmpty() && m_dataset ? QFileInfo(QString::fromStdString(m_dataset->path)).path()
-                                                            : m_testPath;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Test file: pairs of items the training never sees"),
-                                                      start, tr("JSONL datasets (*.jsonl *.json *.ndjson);;All files (*)"));
+    const QString start =
+        m_testPath.isEmpty() && m_dataset ? QFileInfo(QString::fromStdString(m_dataset->path)).path() : m_testPath;
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Test file: pairs of items the training never sees"), start,
+                                     tr("JSONL datasets (*.jsonl *.json *.ndjson);;All files (*)"));
     if (!path.isEmpty())
         setTestFile(path);
 }
@@ -985,8 +997,7 @@ void TrainPanel::updateValidationNote()
     } else {
         const DataSplit split = splitByItems(*m_dataset, m_valSplit->value(), uint64_t(m_seed->value()));
         const int64_t decisive = decisiveCount(*m_dataset, split.val);
-        const std::string problem =
-            splitProblem(*m_dataset, split, m_valSplit->value(), kFewValidationPairs);
+        const std::string problem = splitProblem(*m_dataset, split, m_valSplit->value(), kFewValidationPairs);
         if (decisive < kMinValidationPairs) {
             note = tr("Only %1 validation pairs between the %2 held-out items: too few to train with this split. Use "
                       "cross-validation.")
@@ -998,13 +1009,17 @@ void TrainPanel::updateValidationNote()
                       "Cross-validation (5 folds) uses every item.")
                        .arg(decisive)
                        .arg(split.heldOutItems.size())
-                       .arg(QLocale().toString(100 * accuracyHalfInterval(effectivePairs(decisive, int64_t(split.heldOutItems.size()))), 'f', 0));
+                       .arg(QLocale().toString(
+                           100 * accuracyHalfInterval(effectivePairs(decisive, int64_t(split.heldOutItems.size()))),
+                           'f', 0));
             color = kWarning;
         } else {
             note = tr("%1 validation pairs between %2 held-out items (±%3 points); %4 pairs train.")
                        .arg(decisive)
                        .arg(split.heldOutItems.size())
-                       .arg(QLocale().toString(100 * accuracyHalfInterval(effectivePairs(decisive, int64_t(split.heldOutItems.size()))), 'f', 0))
+                       .arg(QLocale().toString(
+                           100 * accuracyHalfInterval(effectivePairs(decisive, int64_t(split.heldOutItems.size()))),
+                           'f', 0))
                        .arg(split.train.size());
         }
     }

@@ -158,6 +158,7 @@ private:
     QString m_testPath;
     QString m_onnxPath;
     QString m_runDir;
+    std::string m_parentRun; ///< the folder of the run being continued (empty: from scratch)
 };
 
 } // namespace ranker::ui

@@ -4,6 +4,7 @@
 // like any run; sweep.json in the folder says what the sweep asked for and which trials are done,
 // so that a stopped sweep resumes where it stopped. No LibTorch, no Qt.
 
+#include "core/runs.h" // kSweepFileName
 #include "core/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -76,9 +77,6 @@ TrainConfig trialConfig(const SweepSpec &spec, const SweepTrial &trial);
 
 /// "trial-07 learning_rate=0.001 batch_size=16" as a folder-safe name: trial-07-lr0.001-bs16.
 std::string trialFolderName(const SweepTrial &trial);
-
-/// The sweep's own file in its folder.
-constexpr const char *kSweepFileName = "sweep.json";
 
 nlohmann::json toJson(const SweepSpec &spec, const std::vector<SweepTrial> &trials);
 

@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -85,6 +87,75 @@ private Q_SLOTS:
         const RunSummary s = readRunSummary(folder);
         QVERIFY(s.broken);
         QVERIFY2(QString::fromStdString(s.problem).contains(reason), s.problem.c_str());
+    }
+
+    void sweepTrialsAndResumedRuns_listedWithTheirGroupAndLineage()
+    {
+        // A sweep folder's trials are listed with the workspace's runs, named by their sweep; a
+        // resumed run links to its parent, plans its parent's epochs plus its own and draws the
+        // parent's epochs before its own.
+        const QString root = m_dir.filePath(QStringLiteral("lineage"));
+        const std::string sweep = (root + QStringLiteral("/20261201-grid")).toStdString();
+        std::filesystem::create_directories(sweep + "/trial-01");
+        std::filesystem::create_directories(sweep + "/trial-02");
+        writeFileAtomically(sweep + "/sweep.json", "{}\n");
+        writeFileAtomically(sweep + "/trial-01/m1_metadata.json", exampleMetadata());
+        writeFileAtomically(sweep + "/trial-02/m1_metadata.json", exampleMetadata());
+        // Not a sweep: a folder two levels down without sweep.json is not listed.
+        std::filesystem::create_directories(root.toStdString() + "/plain/deeper");
+        writeFileAtomically(root.toStdString() + "/plain/deeper/m1_metadata.json", exampleMetadata());
+
+        const std::string parent = (root + QStringLiteral("/parent")).toStdString();
+        const std::string child = (root + QStringLiteral("/child")).toStdString();
+        std::filesystem::create_directories(parent);
+        std::filesystem::create_directories(child);
+        writeFileAtomically(parent + "/m1_metadata.json", exampleMetadata()); // epochs 1-3
+        nlohmann::json c = nlohmann::json::parse(exampleMetadata());
+        c["epochs"] = 2;
+        c["epochs_completed"] = 5;
+        c["epochs_planned"] = 5;
+        c["first_epoch"] = 4;
+        c["parent"] = {{"run_folder", parent + "/"}, {"pth", parent + "/m1.pth"}, {"epochs", 3}};
+        c["per_epoch"] = {{"epoch", {4, 5}},
+                          {"train_loss", {0.2, 0.1}},
+                          {"val_loss", {0.3, 0.25}},
+                          {"train_accuracy", {0.9, 0.95}},
+                          {"val_accuracy", {0.8, 0.82}}};
+        c["loss_history"] = {0.2, 0.1};
+        writeFileAtomically(child + "/m1_metadata.json", c.dump());
+
+        for (int pass = 0; pass < 2; ++pass) {
+            RunSummaryCache cache;
+            const std::vector<RunSummary> runs =
+                pass == 0 ? listRunSummaries(root.toStdString()) : cache.list(root.toStdString());
+            QCOMPARE(runs.size(), size_t(4)); // two trials, parent, child; not plain/deeper
+            int trials = 0;
+            for (const RunSummary &r : runs) {
+                if (!r.sweepFolder.empty()) {
+                    ++trials;
+                    QCOMPARE(r.sweepName, std::string("20261201-grid"));
+                    QVERIFY(r.parentFolder.empty());
+                }
+                if (r.folder == child) {
+                    QCOMPARE(r.epochsAsked, 5);
+                    QCOMPARE(r.epochsDone, 5);
+                    QCOMPARE(r.firstEpoch, 4);
+                    QVERIFY(r.parentIndex >= 0);
+                    QCOMPARE(runs[size_t(r.parentIndex)].folder, parent);
+                    QCOMPARE(r.inheritedEpochs, 3);
+                    QCOMPARE(r.series.size(), size_t(5));
+                    for (size_t i = 0; i < 5; ++i)
+                        QCOMPARE(r.series.epoch[i], double(i + 1));
+                    QCOMPARE(r.series.trainLoss[0], 0.5); // the parent's first epoch
+                    QCOMPARE(r.series.trainLoss[4], 0.1); // the child's last
+                }
+                if (r.folder == parent) {
+                    QCOMPARE(r.parentIndex, -1);
+                    QCOMPARE(r.series.size(), size_t(3));
+                }
+            }
+            QCOMPARE(trials, 2);
+        }
     }
 
     void notes_roundTripThroughSidecar()

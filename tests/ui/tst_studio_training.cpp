@@ -27,6 +27,9 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QValueAxis>
+
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +51,7 @@ private Q_SLOTS:
     void stopDuringLongRun_endsCancelledWithinASecond();
     void embeddingDimChanged_trainWaitsForReload();
     void aboutText_namesVersionsAndCuda();
+    void epochAxis_integerTicksOnEveryEpochCount();
 
 private:
     QTemporaryDir m_dir;
@@ -267,6 +271,32 @@ void TrainPanelTest::aboutText_namesVersionsAndCuda()
     QVERIFY(QFileInfo::exists(QString::fromStdString(deviceInfo().libtorchPath)));
     QVERIFY(text.contains(QString::fromStdString(deviceInfo().libtorchPath)));
     QVERIFY(text.contains(QLatin1String("CUDA")));
+}
+
+void TrainPanelTest::epochAxis_integerTicksOnEveryEpochCount()
+{
+    // Ticks on whole epochs at any count (15 epochs once gave ticks 1.5 epochs apart), every
+    // epoch's point on the axis, and a resumed run's range starting where its parent stopped.
+    ui::LossChart chart;
+    auto *axis = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Horizontal).value(0));
+    QVERIFY(axis);
+    struct Case
+    {
+        int first, last, step;
+    };
+    for (const Case c : {Case{1, 7, 1}, Case{1, 15, 2}, Case{1, 50, 5}, Case{21, 30, 1}, Case{1, 10, 1}, Case{1, 11, 2},
+                         Case{1, 300, 50}}) {
+        chart.reset(c.first, c.last);
+        const QString what = QStringLiteral("epochs %1-%2").arg(c.first).arg(c.last);
+        QCOMPARE(axis->tickType(), QValueAxis::TicksDynamic);
+        QVERIFY2(axis->tickInterval() == c.step, qPrintable(what));
+        QCOMPARE(axis->tickAnchor(), 0.0);
+        QCOMPARE(axis->max(), double(c.last));
+        QVERIFY2(axis->min() <= c.first - 1 && axis->min() > c.first - 1 - c.step, qPrintable(what));
+        QVERIFY2(std::fmod(axis->min(), c.step) == 0, qPrintable(what));   // a tick at the left end
+        QVERIFY2((c.last - axis->min()) / c.step <= 10, qPrintable(what)); // at most 10 steps + 1 ticks
+        QCOMPARE(axis->labelFormat(), QStringLiteral("%d"));
+    }
 }
 
 QTEST_MAIN(TrainPanelTest)

@@ -313,8 +313,7 @@ void RunCompareView::fillChart(QChart *chart, bool accuracy)
     }
     if (xMax <= xMin)
         xMax = xMin + 1;
-    x->setRange(xMin, xMax);
-    x->setTickCount(int(std::min(11.0, xMax - xMin + 1)));
+    fitEpochAxis(x, int(std::lround(xMin)), int(std::lround(xMax)));
     if (yMax <= yMin)
         yMax = yMin + (accuracy ? 1 : 0.1);
     const double pad = (yMax - yMin) * 0.05;

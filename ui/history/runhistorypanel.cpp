@@ -84,6 +84,7 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
     const QFontMetrics fm = m_table->fontMetrics();
     const int widths[RunTableModel::ColumnCount] = {
         fm.horizontalAdvance(QStringLiteral("pairwise_ranker_long_name")),
+        fm.horizontalAdvance(QStringLiteral("★ sweep 20261201-lr-grid")),
         fm.horizontalAdvance(QStringLiteral("2026-11-25 10:14:58 ")),
         fm.horizontalAdvance(QStringLiteral("small.jsonl (cfb30e2e)  ")),
         fm.horizontalAdvance(QStringLiteral("1000000 ")),

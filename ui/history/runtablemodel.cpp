@@ -8,6 +8,7 @@
 #include <QDir>
 
 #include <cmath>
+#include <unordered_map>
 
 namespace ranker::ui {
 
@@ -41,8 +42,39 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
     m_folders.clear();
     // Everything a cell, a tooltip or the filter shows is made here, once, and shortened: the
     // view asks for it at every paint, and a foreign file's strings may be of any length.
-    for (const RunSummary &run : m_runs) {
+    // The best trial of each sweep: the highest selection figure (validation or CV, never the
+    // test file) of a trial that did not fail.
+    std::unordered_map<std::string, size_t> bestOfSweep;
+    for (size_t i = 0; i < m_runs.size(); ++i) {
+        const RunSummary &run = m_runs[i];
+        if (run.sweepFolder.empty() || run.broken || run.verdict.level == VerdictLevel::Bad ||
+            run.selection.kind == QualityFigure::None || !std::isfinite(run.selection.accuracy))
+            continue;
+        auto [it, added] = bestOfSweep.emplace(run.sweepFolder, i);
+        if (!added && run.selection.accuracy > m_runs[it->second].selection.accuracy)
+            it->second = i;
+    }
+    for (size_t row = 0; row < m_runs.size(); ++row) {
+        const RunSummary &run = m_runs[row];
         Text t;
+        if (!run.sweepFolder.empty()) {
+            auto best = bestOfSweep.find(run.sweepFolder);
+            t.bestOfSweep = best != bestOfSweep.end() && best->second == row;
+            t.group =
+                (t.bestOfSweep ? QStringLiteral("★ ") : QString()) + tr("sweep %1").arg(elidedText(run.sweepName));
+            t.groupTip = t.bestOfSweep
+                             ? tr("The best trial of sweep %1 by %2")
+                                   .arg(elidedText(run.sweepName), elidedText(run.selection.label))
+                             : tr("A trial of sweep %1 (%2)")
+                                   .arg(elidedText(run.sweepName), elidedText(run.sweepFolder, kShownCharsLong));
+        } else if (!run.parentFolder.empty()) {
+            t.group =
+                run.parentName.empty() ? tr("continues a run") : tr("continues %1").arg(elidedText(run.parentName));
+            t.groupTip = tr("Resumed at epoch %1 from %2%3")
+                             .arg(run.firstEpoch)
+                             .arg(elidedText(run.parentFolder, kShownCharsLong))
+                             .arg(run.parentIndex < 0 ? tr(" (not in this list)") : QString());
+        }
         QDateTime when = QDateTime::fromString(elidedText(run.createdAt, 64), Qt::ISODate);
         t.started = when.isValid() ? when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
         t.name = elidedText(run.broken && run.metadataPath.empty() ? run.folder : run.displayName());
@@ -64,6 +96,7 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
                                elidedText(run.datasetFile, kShownCharsLong),
                                elidedText(run.shortHash()),
                                t.tags,
+                               t.group,
                                t.notes,
                                t.device,
                                run.broken ? QStringLiteral("broken ") + t.problem : t.ended,
@@ -112,6 +145,8 @@ QVariant RunTableModel::display(const RunSummary &run, int row, int column) cons
     switch (column) {
     case Name:
         return t.name;
+    case Group:
+        return t.group.isEmpty() ? QVariant() : QVariant(t.group);
     case Started:
         return t.started;
     case Dataset:
@@ -161,6 +196,11 @@ QVariant RunTableModel::sortValue(const RunSummary &run, int row, int column) co
     switch (column) {
     case Name:
         return m_text[size_t(row)].sortName;
+    case Group: {
+        const Text &t = m_text[size_t(row)];
+        return t.group.isEmpty() ? QVariant()
+                                 : QVariant((t.bestOfSweep ? QStringLiteral("0") : QStringLiteral("1")) + t.group);
+    }
     case Started:
         return elidedText(run.createdAt, 64);
     case Pairs:
@@ -222,6 +262,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         }
         if (index.column() == Dataset)
             return t.datasetTip;
+        if (index.column() == Group && !t.groupTip.isEmpty())
+            return t.groupTip;
         if (index.column() == Name && run.displayName().size() > size_t(kShownChars))
             return elidedText(run.displayName(), kShownCharsLong); // more of a long name
         return run.notes.notes.empty() ? m_folders.at(index.row()) : t.notes;
@@ -231,6 +273,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xb0, 0x20, 0x20));
         if (index.column() == Ended && run.ended != "completed")
             return QBrush(QColor(0xa0, 0x60, 0x00));
+        if (index.column() == Group && m_text[size_t(index.row())].bestOfSweep)
+            return QBrush(QColor(0x1e, 0x5a, 0xa0));
         if (index.column() == VerdictColumn || index.column() == Quality)
             return QBrush(run.verdict.level == VerdictLevel::Good      ? QColor(0x1e, 0x7b, 0x34)
                           : run.verdict.level == VerdictLevel::Warning ? QColor(0x8a, 0x5a, 0x00)
@@ -261,9 +305,9 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *names[ColumnCount] = {"Name",   "Started",    "Dataset", "Pairs",   "Epochs", "LR",
-                                             "Hidden", "Batch",      "Margin",  "Train loss", "Quality", "Test",
-                                             "Verdict", "Time",      "Device",  "Ended",   "Tags"};
+    static const char *names[ColumnCount] = {"Name", "Group",   "Started", "Dataset", "Pairs",      "Epochs",
+                                             "LR",   "Hidden",  "Batch",   "Margin",  "Train loss", "Quality",
+                                             "Test", "Verdict", "Time",    "Device",  "Ended",      "Tags"};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

@@ -19,6 +19,7 @@ class RunTableModel final : public QAbstractTableModel
 public:
     enum Column {
         Name,
+        Group, ///< "★ sweep NAME" (the sweep's best trial) or "continues PARENT"
         Started,
         Dataset,
         Pairs,
@@ -66,8 +67,10 @@ private:
     /// What a row shows, made once in setRuns() (parsing ISO dates is not free) and shortened.
     struct Text
     {
-        QString name, started, dataset, device, ended, tags; ///< cells
-        QString problem, endMessage, datasetTip, notes;      ///< tooltips
+        QString name, group, started, dataset, device, ended, tags; ///< cells
+        QString groupTip;
+        bool bestOfSweep = false;
+        QString problem, endMessage, datasetTip, notes; ///< tooltips
         QString sortName, filter;
     };
 
