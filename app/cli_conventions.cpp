@@ -1,5 +1,6 @@
 #include "app/cli_conventions.h"
 
+#include "core/base/regular_file.h"
 #include "core/dataset.h"
 #include "core/error.h"
 #include "core/metadata.h"
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <poll.h>
 #include <unistd.h>
@@ -188,10 +190,15 @@ void requireReadableFile(const std::string &path, const std::string &flag)
     std::error_code ec;
     if (fs::is_directory(path, ec))
         throw Error(path + ": is a folder, not a file (" + flag + ")");
-    std::FILE *file = std::fopen(path.c_str(), "rb");
-    if (!file)
+    // Not fopen(): a FIFO with no writer blocks it for ever, /dev/zero opens fine and is never read
+    // to its end. openRegularFile() refuses both before opening them.
+    const std::string kind = notRegularFileKind(path);
+    if (!kind.empty())
+        throw Error(path + ": is " + kind + ", not a regular file (" + flag + ")");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
         throw Error(path + ": cannot open (" + flag + "): " + std::strerror(errno));
-    std::fclose(file);
+    ::close(fd);
 }
 
 } // namespace ranker::cli

@@ -1,7 +1,9 @@
 // ranker-train: the seed guide's train_ranker.py, in C++ — same flags, same outputs.
 #include "app/cli_common.h"
 #include "app/cli_conventions.h"
+#include "app/console_progress.h"
 #include "app/dataset_check.h"
+#include "app/sweep_command.h"
 
 #include "core/error.h"
 #include "core/export/deploy_kit.h"
@@ -27,142 +29,14 @@ namespace {
 
 std::atomic_bool g_interrupted{false};
 
+/// --max-line-mib's largest value: 1 TiB (a line is held in memory up to this size).
+constexpr uint64_t kMaxLineMiB = 1u << 20;
+
 void onInterrupt(int)
 {
     if (g_interrupted.exchange(true))
         std::_Exit(130); // a second Ctrl-C: leave at once
 }
-
-/// Progress: a bar redrawn in place on a terminal, plain lines otherwise (logs, pipes, CI).
-class ConsoleProgress final : public ranker::PipelineObserver
-{
-public:
-    explicit ConsoleProgress(bool quiet) : m_quiet(quiet), m_tty(::isatty(STDERR_FILENO)) {}
-
-    void onStage(const std::string &stage) override
-    {
-        m_stage = stage;
-        if (stage == "exporting")
-            clearBar();
-    }
-
-    void onLoadProgress(uint64_t done, uint64_t total) override
-    {
-        if (m_quiet || !m_tty || total == 0)
-            return;
-        if (!throttle())
-            return;
-        drawBar("loading", double(done) / double(total), ranker::cli::formatBytes(done) + " / " + ranker::cli::formatBytes(total));
-    }
-
-    void onDatasetLoaded(const ranker::Dataset &ds) override
-    {
-        clearBar();
-        if (!m_quiet)
-            ranker::cli::printDatasetSummary(stderr, ds);
-    }
-
-    void onLog(const std::string &text) override
-    {
-        if (m_quiet)
-            return;
-        clearBar();
-        std::fprintf(stderr, "%s\n", text.c_str());
-    }
-
-    void onBatch(const ranker::BatchReport &b) override
-    {
-        if (m_quiet || !m_tty || !throttle())
-            return;
-        const int done = b.epoch - m_firstEpoch;
-        const int total = m_lastEpoch - m_firstEpoch + 1;
-        const double fraction = (double(done) + double(b.batch) / double(b.batches)) / double(std::max(1, total));
-        char text[160];
-        std::snprintf(text, sizeof text, "%sepoch %d/%d  batch %d/%d  loss %.4f%s", m_prefix.c_str(), b.epoch,
-                      m_lastEpoch, b.batch, b.batches, b.runningLoss, eta(fraction).c_str());
-        drawBar("train", fraction, text);
-    }
-
-    void onPhase(const ranker::PhaseReport &p) override
-    {
-        setEpochRange(p.firstEpoch, p.lastEpoch);
-        m_prefix = p.kind == ranker::PhaseReport::Fold    ? "fold " + std::to_string(p.fold) + "/" + std::to_string(p.folds) + "  "
-                   : p.kind == ranker::PhaseReport::Refit ? std::string("refit  ")
-                                                          : std::string();
-    }
-
-    void onEpoch(const ranker::EpochReport &e) override
-    {
-        if (m_quiet)
-            return;
-        clearBar();
-        std::string cross;
-        if (std::isfinite(e.crossAccuracy))
-            cross = "  one_new_acc " + ranker::cli::formatPercent(e.crossAccuracy);
-        std::fprintf(stderr, "%sepoch %d/%d  train_loss %.5f  val_loss %s  train_acc %s  val_acc %s%s  %.2fs  %.0f pairs/s\n",
-                     m_prefix.c_str(), e.epoch, e.epochs, e.trainLoss, ranker::cli::formatNumber(e.valLoss, "%.5f").c_str(),
-                     ranker::cli::formatPercent(e.trainAccuracy).c_str(), ranker::cli::formatPercent(e.valAccuracy).c_str(),
-                     cross.c_str(), e.seconds, e.pairsPerSecond);
-    }
-
-    bool stopRequested() override { return g_interrupted.load(); }
-
-    void setEpochRange(int first, int last)
-    {
-        m_firstEpoch = first;
-        m_lastEpoch = last;
-        m_start = std::chrono::steady_clock::now();
-    }
-
-private:
-    bool throttle()
-    {
-        auto now = std::chrono::steady_clock::now();
-        if (now - m_lastDraw < std::chrono::milliseconds(100))
-            return false;
-        m_lastDraw = now;
-        return true;
-    }
-
-    std::string eta(double fraction) const
-    {
-        if (fraction <= 0.0)
-            return {};
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-        const double left = elapsed * (1.0 - fraction) / fraction;
-        return "  ETA " + ranker::cli::formatDuration(left);
-    }
-
-    void drawBar(const char *label, double fraction, const std::string &text)
-    {
-        constexpr int width = 28;
-        fraction = std::min(1.0, std::max(0.0, fraction));
-        const int filled = int(fraction * width + 0.5);
-        std::string bar(size_t(filled), '#');
-        bar.append(size_t(width - filled), '.');
-        std::fprintf(stderr, "\r\033[K%-7s [%s] %3d%%  %s", label, bar.c_str(), int(fraction * 100 + 0.5), text.c_str());
-        std::fflush(stderr);
-        m_barShown = true;
-    }
-
-    void clearBar()
-    {
-        if (m_barShown) {
-            std::fprintf(stderr, "\r\033[K");
-            m_barShown = false;
-        }
-    }
-
-    bool m_quiet = false;
-    bool m_tty = false;
-    bool m_barShown = false;
-    std::string m_stage;
-    std::string m_prefix; ///< "fold 2/5  ", "refit  " or nothing
-    int m_firstEpoch = 1;
-    int m_lastEpoch = 1;
-    std::chrono::steady_clock::time_point m_lastDraw{};
-    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
-};
 
 // --- Command-line conventions: sub-commands, usage errors, stdin, checks before reading, --json ---
 
@@ -191,6 +65,9 @@ std::string usageFor(const CLI::App &in)
         return "ranker-train check --input F [--embedding-dim D] [--embeddings F] [--strict] [--json]";
     if (in.get_name() == "kit")
         return "ranker-train kit RUN [--output DIR] [--json]";
+    if (in.get_name() == "sweep")
+        return "ranker-train sweep --input F --output DIR (--param KEY=V1,V2 … | --seed-grid) [--random N] "
+               "[--parallel N] [--resume] [training flags]";
     return kUsage;
 }
 
@@ -364,6 +241,8 @@ int checkBeforeReading(ranker::PipelineRequest &request, const Extras &extras, b
 }
 
 /// runPipeline(), reading `-` from stdin (the dataset's path is then "(stdin)").
+using cli::ConsoleProgress;
+
 ranker::PipelineResult trainFromInput(const ranker::PipelineRequest &request, ConsoleProgress &progress)
 {
     if (request.input != cli::kStdinArgument)
@@ -451,7 +330,8 @@ int main(int argc, char **argv)
     app.add_option("--hidden-dim", config.hiddenDim, "Hidden layer dimension")->capture_default_str();
     app.add_option("--learning-rate", config.learningRate, "Learning rate")->capture_default_str();
     app.add_option("--batch-size", config.batchSize, "Batch size")->capture_default_str();
-    app.add_option("--epochs", config.epochs, "Number of training epochs (with --resume: epochs to add)")->capture_default_str();
+    app.add_option("--epochs", config.epochs, "Number of training epochs (with --resume: epochs to add)")
+        ->capture_default_str();
     app.add_option("--margin", config.margin, "Margin for ranking loss")->capture_default_str();
     app.add_option("--val-split", config.valSplit,
                    "Share of the items held out for validation (of the pairs with --val-by pairs; 0 turns it off)")
@@ -461,8 +341,9 @@ int main(int argc, char **argv)
                    "whose items are also trained on (optimistic)")
         ->capture_default_str()
         ->check(CLI::IsMember({"items", "pairs"}));
-    app.add_flag("--refit", config.refit,
-                 "After validation has chosen the epoch count, train on every pair for that many epochs and export that model");
+    app.add_flag(
+        "--refit", config.refit,
+        "After validation has chosen the epoch count, train on every pair for that many epochs and export that model");
     app.add_option("--cv", config.cvFolds,
                    "Cross-validate over K item-grouped folds (each a full run), then refit on every pair for the "
                    "folds' mean best epoch and export that model (0: off)")
@@ -476,37 +357,71 @@ int main(int argc, char **argv)
     app.add_option("--patience", config.patience,
                    "Stop after N epochs without a lower validation loss (0: train every epoch)")
         ->capture_default_str();
-    app.add_option("--seed", config.seed, "Random seed: same seed, data and settings give the same run")->capture_default_str();
+    app.add_option("--seed", config.seed, "Random seed: same seed, data and settings give the same run")
+        ->capture_default_str();
     app.add_option("--device", config.device, "auto (CUDA when available), cpu or cuda")->capture_default_str();
     app.add_option("--ties", ties, "Pairs labelled 0: hinge (pull scores together) or skip")->capture_default_str();
-    app.add_option("--embeddings", request.load.embeddingsPath, "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
+    app.add_option("--embeddings", request.load.embeddingsPath,
+                   "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
     app.add_option("--resume", request.resumePath, "Continue training from this .pth checkpoint");
-    app.add_option("--keep", keep, "Weights to export: best (lowest validation loss) or last epoch; auto = best with a validation split")->capture_default_str();
+    app.add_option(
+           "--keep", keep,
+           "Weights to export: best (lowest validation loss) or last epoch; auto = best with a validation split")
+        ->capture_default_str();
     app.add_flag("--strict", request.load.strict, "Fail on the first bad line instead of skipping it");
-    app.add_option("--threads", config.threads, "CPU threads for training (0: the fastest, measured once per machine and data shape)")->capture_default_str();
-    app.add_option("--max-line-mib", maxLineMiB, "Lines longer than this are skipped unread")->capture_default_str();
+    app.add_option("--threads", config.threads,
+                   "CPU threads for training (0: the fastest, measured once per machine and data shape)")
+        ->capture_default_str();
+    app.add_option("--max-line-mib", maxLineMiB, "Lines longer than this many MiB (1 or more) are skipped unread")
+        ->capture_default_str();
     app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");
+    std::string progressStyle = "human";
+    app.add_option("--progress", progressStyle,
+                   "human: a bar on a terminal, lines otherwise; jsonl: one JSON object a line on stderr (what a "
+                   "sweep reads from its trials)")
+        ->check(CLI::IsMember({"human", "jsonl"}))
+        ->capture_default_str();
     Extras extras = addConventions(app, request, maxLineMiB);
+    cli::SweepOptions sweep;
+    cli::addSweepCommand(app, sweep);
 
     if (const int code = cli::parseCommandLine(app, argc, argv, "ranker-train", usageFor); code >= 0)
         return code;
     if (extras.json)
         g_json.enable();
+    if (maxLineMiB < 1 || maxLineMiB > kMaxLineMiB)
+        return fail(cli::ExitUsage, "--max-line-mib must be between 1 and " + std::to_string(kMaxLineMiB) + ", got " +
+                                        std::to_string(maxLineMiB));
+    // The choices were checked while parsing: these cannot throw.
+    config.ties = ranker::tiePolicyFromString(ties);
+    config.keep = ranker::keepPolicyFromString(keep);
+    config.valBy = ranker::validationByFromString(valBy);
+    request.load.maxLineBytes = maxLineMiB << 20;
     if (extras.check->parsed())
         return runCheck(request, maxLineMiB);
     if (extras.kit->parsed())
         return runKit(extras);
+    if (sweep.command->parsed()) {
+        if (request.input.empty() || request.outputDir.empty())
+            return fail(cli::ExitUsage, "the following arguments are required: --input, --output");
+        try {
+            request.train.validate();
+        } catch (const ranker::Error &e) {
+            return fail(cli::ExitUsage, e.what());
+        }
+        std::signal(SIGINT, onInterrupt);
+        std::signal(SIGTERM, onInterrupt);
+        return cli::runSweepCommand(request, sweep, g_interrupted, g_json);
+    }
     if (const int code = checkBeforeReading(request, extras, quiet); code >= 0)
         return code;
 
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
-    ConsoleProgress progress(quiet);
+    ConsoleProgress progress(quiet, g_interrupted,
+                             progressStyle == "jsonl" ? ConsoleProgress::Style::JsonLines
+                                                      : ConsoleProgress::Style::Human);
     try {
-        config.ties = ranker::tiePolicyFromString(ties);
-        config.keep = ranker::keepPolicyFromString(keep);
-        config.valBy = ranker::validationByFromString(valBy);
-        request.load.maxLineBytes = maxLineMiB << 20;
         progress.setEpochRange(1, config.epochs); // each training run sets its own range (onPhase)
         ranker::PipelineResult result = trainFromInput(request, progress);
         const ranker::TrainResult &r = result.train;

@@ -1,22 +1,33 @@
-// history-bench: how long the History panel takes to open a workspace of 1,000 runs.
-// Generates run folders whose metadata is shaped like ranker-train's (50 epochs each) in a
-// temporary folder, then times the listing alone and the panel's construction (listing, table
-// model, watcher) offscreen. Target: under a second.
+// history-bench: how long the History panel takes to open a workspace of 5,000 runs, and how
+// much memory it takes. Generates run folders whose metadata is shaped like ranker-train's (50
+// epochs each) in a temporary folder, then times the listing alone, the panel's construction
+// (listing, table model, watcher) offscreen, and the Review place's list of models (listRuns()),
+// printing the peak resident memory after each. Target: under a second per 1,000 runs, a few
+// hundred MB. `history-bench [RUNS]` (default 5000).
 
 #include "core/atomic_file.h"
 #include "core/run_history.h"
 #include "ui/history/runhistorypanel.h"
+#ifdef RANKER_BENCH_STUDIO
+#include "ui/mainwindow.h"
+#include "ui/settings.h"
+#endif
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace {
 
@@ -133,6 +144,21 @@ nlohmann::json fakeMetadata(int index, std::mt19937 &rng)
     return m;
 }
 
+double peakRssMiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0; // Linux reports KiB
+}
+
+double currentRssMiB()
+{
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -141,12 +167,16 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // no added folders from the user's settings
-    const int runs = argc > 1 ? std::atoi(argv[1]) : 1000;
-    QTemporaryDir dir;
-    const std::string root = dir.path().toStdString() + "/runs";
+    const int runs = argc > 1 ? std::atoi(argv[1]) : 5000;
+    // `history-bench RUNS WORKSPACE` keeps the generated runs in WORKSPACE/runs for the next
+    // call (profiling the listing alone); by default they go to a temporary folder.
+    QTemporaryDir temporary;
+    const QString workspace = argc > 2 ? QString::fromLocal8Bit(argv[2]) : temporary.path();
+    const std::string root = workspace.toStdString() + "/runs";
+    const bool reuse = argc > 2 && std::filesystem::exists(root);
     std::mt19937 rng(1);
     size_t bytes = 0;
-    for (int i = 0; i < runs; ++i) {
+    for (int i = 0; i < runs && !reuse; ++i) {
         char name[64];
         std::snprintf(name, sizeof name, "/20260101-%06d-run_%d", i, i);
         const std::string folder = root + name;
@@ -155,8 +185,8 @@ int main(int argc, char **argv)
         bytes += text.size();
         ranker::writeFileAtomically(folder + "/run_metadata.json", text);
     }
-    std::printf("generated %d runs, %.1f MB of metadata (50 epochs each) in %s\n", runs, double(bytes) / 1e6,
-                root.c_str());
+    std::printf("generated %d runs, %.1f MB of metadata (50 epochs each) in %s; RSS %.0f MiB (peak %.0f MiB)\n", runs,
+                double(bytes) / 1e6, root.c_str(), currentRssMiB(), peakRssMiB());
 
     for (int pass = 1; pass <= 3; ++pass) {
         QElapsedTimer timer;
@@ -172,9 +202,38 @@ int main(int argc, char **argv)
         QApplication::processEvents();
         const double showMs = double(timer.nsecsElapsed()) / 1e6;
         std::printf("pass %d: listing %zu runs %.0f ms; panel constructed with %d runs %.0f ms; first show %.0f ms; "
-                    "open total %.0f ms (target < 1000 ms)\n",
-                    pass, summaries.size(), listMs, panel->runCount(), panelMs, showMs, panelMs + showMs);
+                    "open total %.0f ms (target < %d ms); RSS %.0f MiB, peak %.0f MiB\n",
+                    pass, summaries.size(), listMs, panel->runCount(), panelMs, showMs, panelMs + showMs, runs,
+                    currentRssMiB(), peakRssMiB());
         delete panel;
+    }
+#ifdef RANKER_BENCH_STUDIO
+    // The whole studio on this workspace: its History place and the Review place's list of models.
+    {
+        QSettings().clear();
+        ranker::ui::Settings settings;
+        settings.load();
+        settings.workspace = workspace;
+        settings.save();
+        QElapsedTimer timer;
+        timer.start();
+        auto *window = new ranker::ui::MainWindow;
+        const double constructedMs = double(timer.nsecsElapsed()) / 1e6;
+        window->show();
+        const bool exposed = QTest::qWaitForWindowExposed(window, 600000);
+        std::printf("studio: main window constructed %.0f ms, shown %s after %.0f ms; RSS %.0f MiB, peak %.0f MiB\n",
+                    constructedMs, exposed ? "and exposed" : "but not exposed", double(timer.nsecsElapsed()) / 1e6,
+                    currentRssMiB(), peakRssMiB());
+        delete window;
+    }
+#endif
+    // The Review place lists the runs with a model too (listRuns(): names, folders, how each ended).
+    for (int pass = 1; pass <= 2; ++pass) {
+        QElapsedTimer timer;
+        timer.start();
+        const auto listed = ranker::listRuns(root);
+        std::printf("listRuns pass %d: %zu runs %.0f ms; RSS %.0f MiB, peak %.0f MiB\n", pass, listed.size(),
+                    double(timer.nsecsElapsed()) / 1e6, currentRssMiB(), peakRssMiB());
     }
     return 0;
 }

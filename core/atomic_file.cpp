@@ -1,5 +1,6 @@
 #include "core/atomic_file.h"
 
+#include "core/base/regular_file.h"
 #include "core/error.h"
 
 #include <cerrno>
@@ -114,21 +115,9 @@ void AtomicFileSet::discard()
     m_staged.clear();
 }
 
-std::string readFile(const std::string &path)
+std::string readFile(const std::string &path, uint64_t maxBytes)
 {
-    std::FILE *file = std::fopen(path.c_str(), "rb");
-    if (!file)
-        throw Error(path + ": cannot open: " + std::strerror(errno));
-    std::string out;
-    char buffer[1 << 16];
-    size_t got;
-    while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-        out.append(buffer, got);
-    bool failed = std::ferror(file);
-    std::fclose(file);
-    if (failed)
-        throw Error(path + ": read error");
-    return out;
+    return readRegularFile(path, maxBytes);
 }
 
 namespace {

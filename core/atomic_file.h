@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -43,8 +44,12 @@ private:
     std::vector<Staged> m_staged;
 };
 
-/// Reads a whole file. @throw Error naming the file.
-std::string readFile(const std::string &path);
+/**
+ * Reads a whole regular file (a FIFO, a device or a folder is refused before it is opened for
+ * reading; see readRegularFile()), of at most `maxBytes`.
+ * @throw Error naming the file.
+ */
+std::string readFile(const std::string &path, uint64_t maxBytes = std::numeric_limits<uint64_t>::max());
 
 /// Which file, and which version of it: to tell later whether another program changed it.
 struct FileIdentity

@@ -51,9 +51,10 @@ struct LoadOptions
     bool strict = false;
     /// JSONL of {"id": ..., "embedding": [...]} used for items that carry only an embedding_id.
     std::string embeddingsPath;
-    /// Lines longer than this are reported and skipped without being held in memory.
+    /// Lines longer than this are reported and skipped without being held in memory (at least 1).
     uint64_t maxLineBytes = 256ull << 20;
-    /// Called now and then with bytes read so far and the file size; return false to cancel.
+    /// Called every few MiB read (inside a long line too) with bytes read so far and the file
+    /// size; return false to cancel.
     std::function<bool(uint64_t done, uint64_t total)> progress;
 };
 
@@ -97,8 +98,9 @@ FileOnDisk checkFileOnDisk(const Dataset &ds);
 /**
  * Reads a JSONL dataset.
  * Bad lines are skipped and listed in Dataset::skipped with their line number and reason, unless
- * `options.strict` is set.
- * @throw Error when the file cannot be read, is empty of pairs only in strict mode, or, in strict
+ * `options.strict` is set. Only regular files are read (a FIFO, a device or a folder is refused
+ * before a byte is read; a symbolic link is followed and its target checked).
+ * @throw Error when the file cannot be read, is not a regular file, is UTF-16, or, in strict
  *        mode, on its first bad line ("FILE:LINE: reason").
  * @throw Cancelled when options.progress returned false.
  */

@@ -6,10 +6,12 @@
 #include "core/export/deploy_kit.h"
 #include "core/metadata.h"
 #include "core/onnx_export.h"
+#include "core/runs/run_folder.h"
 #include "core/training/experiment.h"
 #include "core/training/quality.h"
 #include "core/version.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -21,8 +23,11 @@ namespace fs = std::filesystem;
 
 namespace ranker {
 
-void ensureWritableFolder(const std::string &dir)
+RunFolderLock ensureWritableFolder(const std::string &dir, const std::string &runName)
 {
+    // The name first: a name that cannot be written must fail before anything is made.
+    if (!runName.empty())
+        checkRunName(runName);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec)
@@ -35,6 +40,8 @@ void ensureWritableFolder(const std::string &dir)
         throw Error(dir + ": the output folder is not writable: " + std::strerror(errno));
     out.close();
     fs::remove(probe, ec);
+    // Held until the run's files are written: a second writer is told before it trains.
+    return RunFolderLock(dir);
 }
 
 std::string newRunFolder(const std::string &workspace, const std::string &name)
@@ -44,7 +51,12 @@ std::string newRunFolder(const std::string &workspace, const std::string &name)
     localtime_r(&now, &tm);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    fs::path base = fs::path(workspace) / "runs" / (std::string(stamp) + "-" + name);
+    // The folder's name stays within NAME_MAX however long the run's name is (its files are
+    // checked by checkRunName()): at most 200 bytes of it, cut at a character boundary.
+    size_t keep = std::min<size_t>(name.size(), 200);
+    while (keep > 0 && keep < name.size() && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80)
+        --keep;
+    fs::path base = fs::path(workspace) / "runs" / (std::string(stamp) + "-" + name.substr(0, keep));
     fs::path candidate = base;
     for (int n = 2; fs::exists(candidate); ++n)
         candidate = base.string() + "-" + std::to_string(n);
@@ -54,7 +66,7 @@ std::string newRunFolder(const std::string &workspace, const std::string &name)
 PipelineResult runPipeline(const PipelineRequest &request, PipelineObserver &observer)
 {
     request.train.validate();
-    ensureWritableFolder(request.outputDir);
+    const RunFolderLock lock = ensureWritableFolder(request.outputDir, request.train.name);
     observer.onStage("loading");
     LoadOptions load = request.load;
     load.embeddingDim = request.train.embeddingDim;
@@ -137,7 +149,7 @@ nlohmann::json testReport(const RankerModel &model, const Dataset &test, const D
 PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, PipelineObserver &observer)
 {
     request.train.validate();
-    ensureWritableFolder(request.outputDir);
+    const RunFolderLock lock = ensureWritableFolder(request.outputDir, request.train.name);
     Checkpoint resume;
     if (!request.resumePath.empty())
         resume = loadCheckpoint(request.resumePath);
@@ -207,15 +219,17 @@ PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, Pi
 
 void writeRunFiles(PipelineResult &result, const std::string &dir)
 {
-    ensureWritableFolder(dir);
     const std::string name = result.metadata.value("model_name", std::string("pairwise_ranker"));
+    const RunFolderLock lock = ensureWritableFolder(dir, name);
     const RunFiles files = RunFiles::forName(name);
     const std::string pth = (fs::path(dir) / files.pth).string();
     const std::string onnx = (fs::path(dir) / files.onnx).string();
     const std::string metadata = (fs::path(dir) / files.metadata).string();
     const double margin = result.metadata.value("margin", 1.0);
 
-    AtomicFileSet set;
+    // One generation, swapped in by one rename (core/runs/run_folder.h): no crash leaves files of
+    // two runs side by side, and files of other runs and a user's own in `dir` stay untouched.
+    RunFileSet set(dir, name);
     set.add(pth, checkpointBytes(result.train.checkpoint));
     set.add(onnx, onnxBytes(onnx, result.train.checkpoint.weights,
                             {{"model_name", name},

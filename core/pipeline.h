@@ -4,6 +4,7 @@
 #include "core/trainer.h"
 
 #include "core/error.h"
+#include "core/runs/run_folder.h"
 
 #include <nlohmann/json.hpp>
 
@@ -80,7 +81,8 @@ PipelineResult runPipeline(const Dataset &ds, const PipelineRequest &request, Pi
 
 /**
  * Writes a trained run's `.pth`, `.onnx`, metadata and deployment kit (core/export/deploy_kit.h)
- * into `dir` (created if missing), all of them or none, and points `result`'s paths there.
+ * into `dir` (created if missing), all of them or none, as one generation (RunFileSet), and points
+ * `result`'s paths there.
  * @throw Error naming the file and the reason; files already in `dir` are then untouched.
  */
 void writeRunFiles(PipelineResult &result, const std::string &dir);
@@ -88,7 +90,13 @@ void writeRunFiles(PipelineResult &result, const std::string &dir);
 /// A new, unique run folder name under WORKSPACE/runs: YYYYMMDD-HHMMSS-NAME (local time).
 std::string newRunFolder(const std::string &workspace, const std::string &name);
 
-/// Creates `dir` (and parents) and checks a file can be written there. @throw Error naming it.
-void ensureWritableFolder(const std::string &dir);
+/**
+ * Creates `dir` (and parents), checks a file can be written there and that `runName` (when given)
+ * can name the run's files (checkRunName()), and locks `dir` against a second writer.
+ * @return the lock: hold it until the run's files are written.
+ * @throw Error naming the folder (or the name, or the other writer: "DIR is being written by
+ *        another ranker-train (pid N)").
+ */
+RunFolderLock ensureWritableFolder(const std::string &dir, const std::string &runName = {});
 
 } // namespace ranker

@@ -3,9 +3,8 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/metadata.h"
+#include "core/runs/run_folder.h"
 #include "core/trainer.h"
-
-#include <simdjson.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <sys/stat.h>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -96,16 +96,10 @@ RunNotes readRunNotes(const std::string &folder)
 {
     RunNotes notes;
     const std::string path = (fs::path(folder) / kRunNotesFileName).string();
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        return notes;
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(readFile(path));
-    } catch (const nlohmann::json::exception &e) {
-        std::string what = e.what();
-        throw Error(path + ": " + what.substr(0, what.find('\n')));
-    }
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0)
+        return notes; // none yet
+    const nlohmann::json j = readRunJson(path, kMaxRunNotesBytes);
     if (!j.is_object())
         throw Error(path + ": not a JSON object");
     notes.displayName = stringAt(j, "display_name");
@@ -347,97 +341,119 @@ RunSummary summarizeRun(const RunInfo &run)
     return s;
 }
 
-namespace {
-
-/// simdjson's DOM as nlohmann's, for the parts a summary reads.
-nlohmann::json toNlohmann(simdjson::dom::element e)
+RunSummary readRunSummary(const std::string &folder)
 {
-    switch (e.type()) {
-    case simdjson::dom::element_type::OBJECT: {
-        nlohmann::json out = nlohmann::json::object();
-        for (simdjson::dom::key_value_pair field : simdjson::dom::object(e))
-            out[std::string(field.key)] = toNlohmann(field.value);
-        return out;
-    }
-    case simdjson::dom::element_type::ARRAY: {
-        nlohmann::json out = nlohmann::json::array();
-        for (simdjson::dom::element v : simdjson::dom::array(e))
-            out.push_back(toNlohmann(v));
-        return out;
-    }
-    case simdjson::dom::element_type::INT64:
-        return int64_t(e);
-    case simdjson::dom::element_type::UINT64:
-        return uint64_t(e);
-    case simdjson::dom::element_type::DOUBLE:
-        return double(e);
-    case simdjson::dom::element_type::STRING:
-        return std::string(std::string_view(e));
-    case simdjson::dom::element_type::BOOL:
-        return bool(e);
-    case simdjson::dom::element_type::NULL_VALUE:
-    default:
-        return nullptr;
-    }
+    return summarizeRun(readRunForListing(folder));
 }
 
-/**
- * Reads `metadataPath` with simdjson, keeping what a summary needs (the evaluation and feature
- * layout blocks are most of a metadata file and no column shows them). Listing 1,000 runs is
- * dominated by this parse: nlohmann's parser is about ten times slower.
- * @return false when simdjson cannot read it: the caller then takes readRun()'s path, which
- *         words the reason for a broken run.
- */
-bool readSummaryMetadata(const std::string &metadataPath, nlohmann::json &out)
+namespace {
+
+/// Calls work(i) for i in [0, n) on a few threads: parsing the metadata dominates a listing.
+template <typename Work> void forEachOnThreads(size_t n, Work work)
 {
-    thread_local simdjson::dom::parser parser;
-    simdjson::padded_string text;
-    if (simdjson::padded_string::load(metadataPath).get(text))
-        return false;
-    simdjson::dom::element root;
-    if (parser.parse(text).get(root) || root.type() != simdjson::dom::element_type::OBJECT)
-        return false;
-    out = nlohmann::json::object();
-    for (simdjson::dom::key_value_pair field : simdjson::dom::object(root)) {
-        if (field.key == "evaluation" || field.key == "feature_layout")
-            continue;
-        out[std::string(field.key)] = toNlohmann(field.value);
-    }
-    return true;
+    const size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, n});
+    std::atomic<size_t> next{0};
+    auto loop = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < n;)
+            work(i);
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t)
+        pool.emplace_back(loop);
+    loop();
+    for (std::thread &t : pool)
+        t.join();
+}
+
+void sortNewestFirst(std::vector<RunSummary> &runs)
+{
+    std::stable_sort(runs.begin(), runs.end(), [](const RunSummary &a, const RunSummary &b) {
+        return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.folder > b.folder;
+    });
+}
+
+/// Same version of a file, or missing both times.
+bool unchanged(const FileIdentity &a, const FileIdentity &b)
+{
+    return a.exists == b.exists && (!a.exists || a.sameVersion(b));
 }
 
 } // namespace
-
-RunSummary readRunSummary(const std::string &folder)
-{
-    const std::string metadataPath = findMetadataFile(folder);
-    nlohmann::json metadata;
-    if (!metadataPath.empty() && readSummaryMetadata(metadataPath, metadata))
-        return summarizeRun(runFromMetadata(folder, metadataPath, std::move(metadata)));
-    return summarizeRun(readRun(folder));
-}
 
 std::vector<RunSummary> listRunSummaries(const std::string &folder)
 {
     std::vector<std::string> folders = listRunFolders(folder);
     std::vector<RunSummary> out(folders.size());
-    // Parsing the metadata dominates: spread the folders over a few threads.
-    const size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, folders.size()});
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < folders.size();)
-            out[i] = readRunSummary(folders[i]);
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t)
-        pool.emplace_back(work);
-    work();
-    for (std::thread &t : pool)
-        t.join();
-    std::stable_sort(out.begin(), out.end(), [](const RunSummary &a, const RunSummary &b) {
-        return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.folder > b.folder;
-    });
+    forEachOnThreads(folders.size(), [&](size_t i) { out[i] = readRunSummary(folders[i]); });
+    sortNewestFirst(out);
     return out;
+}
+
+std::vector<RunSummary> RunSummaryCache::list(const std::string &folder)
+{
+    struct Listed
+    {
+        std::string folder;
+        Entry *entry;
+        bool read;
+    };
+    std::vector<Listed> listed;
+    for (const std::string &candidate : runFolderCandidates(folder)) {
+        const FileIdentity folderNow = fileIdentityAt(candidate);
+        auto it = m_entries.find(candidate);
+        // The same entries as last time: the same metadata file, if it is the same version.
+        if (it != m_entries.end() && unchanged(it->second.folder, folderNow)) {
+            Entry &e = it->second;
+            const bool same = unchanged(e.metadata, fileIdentityAt(e.metadataPath)) &&
+                              unchanged(e.notes, fileIdentityAt((fs::path(candidate) / kRunNotesFileName).string()));
+            listed.push_back({candidate, &e, !same});
+            continue;
+        }
+        const std::string metadataPath = findMetadataFile(candidate);
+        if (metadataPath.empty()) {
+            if (it != m_entries.end())
+                m_entries.erase(it);
+            continue;
+        }
+        Entry &e = m_entries[candidate];
+        e.folder = folderNow;
+        e.metadataPath = metadataPath;
+        listed.push_back({candidate, &e, true});
+    }
+    std::vector<size_t> toRead;
+    for (size_t i = 0; i < listed.size(); ++i) {
+        if (!listed[i].read)
+            continue;
+        toRead.push_back(i);
+        // Identities before the read: a change while reading is seen at the next listing.
+        Entry &e = *listed[i].entry;
+        e.folder = fileIdentityAt(listed[i].folder);
+        e.metadata = fileIdentityAt(e.metadataPath);
+        e.notes = fileIdentityAt((fs::path(listed[i].folder) / kRunNotesFileName).string());
+    }
+    forEachOnThreads(toRead.size(),
+                     [&](size_t i) { listed[toRead[i]].entry->summary = readRunSummary(listed[toRead[i]].folder); });
+    m_lastRead = toRead.size();
+    std::vector<RunSummary> out;
+    out.reserve(listed.size());
+    for (Listed &l : listed) {
+        l.entry->listed = true;
+        out.push_back(l.entry->summary);
+    }
+    sortNewestFirst(out);
+    return out;
+}
+
+void RunSummaryCache::dropUnlisted()
+{
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (!it->second.listed) {
+            it = m_entries.erase(it);
+        } else {
+            it->second.listed = false;
+            ++it;
+        }
+    }
 }
 
 std::string comparisonValue(const RunSummary &run, const std::string &key)

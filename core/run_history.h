@@ -2,6 +2,7 @@
 // Run history (issue 4): what the History panel shows of a run folder, the notes a person adds to
 // it, comparison rows, curve smoothing and CSV. No Qt, no LibTorch.
 
+#include "core/atomic_file.h"
 #include "core/runs.h"
 #include "core/training/quality.h"
 
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace ranker {
 /// The sidecar file, in the run folder, that holds a person's notes on the run. The run's own
 /// files (.pth, .onnx, metadata) are never rewritten.
 constexpr const char *kRunNotesFileName = "run_notes.json";
+/// A notes sidecar larger than this is not read (a person's notes are a few KB).
+constexpr uint64_t kMaxRunNotesBytes = 4ull << 20;
 
 /// What a person adds to a run: a display name (empty: the model name), notes and tags.
 struct RunNotes
@@ -103,6 +107,35 @@ RunSummary readRunSummary(const std::string &folder);
  * them, summarised; newest first. Reads the folders on a few threads.
  */
 std::vector<RunSummary> listRunSummaries(const std::string &folder);
+
+/**
+ * Summaries kept from one listing to the next: a run folder is read again only when its list of
+ * files, its metadata or its notes changed on disk (stat() tells, and a new generation of a run's
+ * files is a new file). The History panel lists the workspace again after every change in it;
+ * reading every one of thousands of runs each time was most of the time opening the studio took.
+ */
+class RunSummaryCache
+{
+public:
+    /// listRunSummaries(folder), reusing the summaries of the run folders that did not change.
+    std::vector<RunSummary> list(const std::string &folder);
+    /// Forgets the folders that no list() call gave since the last dropUnlisted().
+    void dropUnlisted();
+    size_t size() const { return m_entries.size(); }
+    /// Folders the last list() call read (the rest came from the cache).
+    size_t lastRead() const { return m_lastRead; }
+
+private:
+    struct Entry
+    {
+        FileIdentity folder, metadata, notes;
+        std::string metadataPath;
+        RunSummary summary;
+        bool listed = false;
+    };
+    std::unordered_map<std::string, Entry> m_entries;
+    size_t m_lastRead = 0;
+};
 
 /// The fields the comparison shows, in order: key (stable, for CSV), label (for people).
 struct ComparisonField

@@ -33,6 +33,7 @@ packages=(
   libopenblas0-openmp libblas-dev
   xvfb xauth
   chromium python3-opencv python3-sklearn
+  strace    # tst_hostile_inputs: SIGKILL injected at every rename and write of a run's files
 )
 
 install_packages() {

@@ -5,10 +5,14 @@
 #include "core/features.h"
 #include "testsupport.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace ranker;
 
@@ -133,7 +137,43 @@ private Q_SLOTS:
                                    << QStringLiteral("item_a and item_b are the same item");
         QTest::newRow("reason-tags-not-strings") << QStringLiteral("{\"item_a\": %1, \"item_b\": %2, \"label\": 1, \"reason_tags\": [1]}").arg(a, b)
                                                  << QStringLiteral("reason_tags must be an array of strings");
-        QTest::newRow("trailing-garbage") << pair(QStringLiteral("1")) + QStringLiteral(" xyz") << QStringLiteral("invalid JSON");
+        QTest::newRow("trailing-garbage") << pair(QStringLiteral("1")) + QStringLiteral(" xyz")
+                                          << QStringLiteral("unexpected content after the object");
+        QTest::newRow("trailing-object") << pair(QStringLiteral("1")) + QStringLiteral(" {}")
+                                         << QStringLiteral("unexpected content after the object");
+        // A metric is a float32 feature: finite as a double is not enough (issue 12).
+        QTest::newRow("metric-overflows-float32")
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"m\", \"metrics\": {\"stars\": 1e300}}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
+            << QStringLiteral("item_a.metrics.stars: 1e300 does not fit a 32-bit float");
+        QTest::newRow("metric-overflows-float32-negative")
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"m\", \"metrics\": {\"views\": -3.5e38}}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
+            << QStringLiteral("item_a.metrics.views: -3.5e38 does not fit a 32-bit float");
+        QTest::newRow("embedding-overflows-float32")
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"n\", \"embedding\": [1e39, 1, 2]}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
+            << QStringLiteral("item_a.embedding[0]: 1e39 does not fit a 32-bit float");
+        // Duplicate keys: which one counts would depend on the reader (issue 12).
+        QTest::newRow("duplicate-label") << pair(QStringLiteral("1, \"label\": -1"))
+                                         << QStringLiteral("duplicate key `label` at column");
+        QTest::newRow("duplicate-item-id")
+            << QStringLiteral("{\"item_a\": {\"id\": \"x\", \"id\": \"y\"}, \"item_b\": %1, \"label\": 1}").arg(b)
+            << QStringLiteral("duplicate key `item_a.id`");
+        QTest::newRow("duplicate-escaped-key")
+            << pair(QStringLiteral("1, \"lab\\u0065l\": -1")) << QStringLiteral("duplicate key `label`");
+        QTest::newRow("duplicate-in-unknown-field") << pair(QStringLiteral("1, \"extra\": [0, {\"x\": 1, \"x\": 2}]"))
+                                                    << QStringLiteral("duplicate key `extra[1].x`");
+        QTest::newRow("duplicate-metric") << QStringLiteral("{\"item_a\": {\"id\": \"m\", \"metrics\": {\"stars\": 1, "
+                                                            "\"stars\": 2}}, \"item_b\": %1, \"label\": 1}")
+                                                 .arg(b)
+                                          << QStringLiteral("stars");
+        QTest::newRow("deep-nesting") << pair(QStringLiteral("1, \"extra\": ") + QString(100000, QLatin1Char('[')) +
+                                              QString(100000, QLatin1Char(']')))
+                                      << QStringLiteral("nest deeper than 256 levels");
         // Malformed where On-Demand parsing only skips (found by the line fuzzer): still invalid JSON.
         QTest::newRow("colon-after-skipped-value")
             << pair(QStringLiteral("1")).replace(QStringLiteral("\"label\""), QStringLiteral("\"note\": \"x\": 2, \"label\""))
@@ -181,6 +221,80 @@ private Q_SLOTS:
         QCOMPARE(what.empty(), column == 0);
     }
 
+    void jsonSyntax_findsDuplicateKeysAndDeepNesting_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("problem"); // JsonProblem
+        QTest::addColumn<int>("column");
+        QTest::addColumn<QString>("path");
+        const int none = int(JsonProblem::None), dup = int(JsonProblem::DuplicateKey), deep = int(JsonProblem::TooDeep);
+        QTest::newRow("unique") << QStringLiteral("{\"a\": 1, \"b\": {\"a\": 2}, \"c\": [{\"a\": 3}, {\"a\": 4}]}")
+                                << none << 0 << QString();
+        QTest::newRow("top-level") << QStringLiteral("{\"a\": 1, \"a\": 2}") << dup << 10 << QStringLiteral("a");
+        QTest::newRow("nested") << QStringLiteral("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}}") << dup << 24
+                                << QStringLiteral("b.c");
+        QTest::newRow("in-array") << QStringLiteral("[0, \"x,]\", {\"k\": [1, 2]}, {\"x\": 1, \"x\": 2}]") << dup << 36
+                                  << QStringLiteral("[3].x");
+        QTest::newRow("escaped") << QStringLiteral("{\"a\": 1, \"\\u0061\": 2}") << dup << 10 << QStringLiteral("a");
+        QTest::newRow("escaped-different") << QStringLiteral("{\"a\\n\": 1, \"a\\t\": 2}") << none << 0 << QString();
+        QString many = QStringLiteral("{");
+        for (int i = 0; i < 40; ++i)
+            many += QStringLiteral("\"k%1\": %1, ").arg(i);
+        QTest::newRow("many-unique") << many + QStringLiteral("\"last\": 0}") << none << 0 << QString();
+        QTest::newRow("many-with-repeat")
+            << many + QStringLiteral("\"k7\": 0}") << dup << int(many.size()) + 1 << QStringLiteral("k7");
+        QTest::newRow("first-repeat-wins")
+            << QStringLiteral("{\"b\": 1, \"a\": 1, \"a\": 2, \"b\": 2}") << dup << 18 << QStringLiteral("a");
+        QTest::newRow("depth-at-limit") << QStringLiteral("[[[[1]]]]") << none << 0 << QString();
+        QTest::newRow("depth-over-limit") << QStringLiteral("[[[[[1]]]]]") << deep << 5 << QString();
+        QTest::newRow("deep-object") << QStringLiteral("{\"a\": {\"b\": {\"c\": {\"d\": {\"e\": 1}}}}}") << deep << 25
+                                     << QString();
+    }
+
+    void jsonSyntax_findsDuplicateKeysAndDeepNesting()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, problem);
+        QFETCH(int, column);
+        QFETCH(QString, path);
+        JsonSyntaxOptions options;
+        options.rejectDuplicateKeys = true;
+        options.maxDepth = 4;
+        const JsonSyntaxResult r = checkJsonSyntax(text.toStdString(), options);
+        QCOMPARE(int(r.problem), problem);
+        QCOMPARE(int(r.column), column);
+        QCOMPARE(QString::fromStdString(r.path), path);
+        // Without the options, only the grammar counts.
+        QCOMPARE(jsonSyntaxError(text.toStdString()), size_t(0));
+    }
+
+    void jsonSyntax_deepNestingNeedsNoStack()
+    {
+        const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+        QCOMPARE(jsonSyntaxError(deep), size_t(0));
+        JsonSyntaxOptions options;
+        options.maxDepth = 256;
+        QCOMPARE(int(checkJsonSyntax(deep, options).problem), int(JsonProblem::TooDeep));
+        QCOMPARE(int(checkJsonSyntax(deep, options).column), 257);
+    }
+
+    void jsonSyntax_manyKeysStayFast()
+    {
+        // 200,000 keys in one object: sorted once, not compared pairwise (that would take minutes).
+        std::string text = "{";
+        for (int i = 0; i < 200000; ++i)
+            text += "\"key" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+        text += "\"key199999\":0}";
+        JsonSyntaxOptions options;
+        options.rejectDuplicateKeys = true;
+        QElapsedTimer timer;
+        timer.start();
+        const JsonSyntaxResult r = checkJsonSyntax(text, options);
+        QCOMPARE(int(r.problem), int(JsonProblem::DuplicateKey));
+        QCOMPARE(QString::fromStdString(r.path), QStringLiteral("key199999"));
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    }
+
     void loadBadLine_reportsLineNumberAndReason()
     {
         QFETCH(QString, line);
@@ -211,7 +325,167 @@ private Q_SLOTS:
         const std::string path = write("column.jsonl", "{\"label\": 1 \"item_a\": 2}\n");
         const Dataset ds = loadDataset(path, dim3());
         QCOMPARE(ds.skipped.size(), size_t(1));
-        QVERIFY2(QString::fromStdString(ds.skipped[0].reason).contains(QStringLiteral("invalid JSON at column 13: unexpected token")), ds.skipped[0].reason.c_str());
+        QCOMPARE(QString::fromStdString(ds.skipped[0].reason),
+                 QStringLiteral("invalid JSON at column 13: expected ',' or '}' after an object member"));
+    }
+
+    void trailingContent_namesItsColumn()
+    {
+        // Not "column 1: truncated": the object is whole, what follows it is the fault.
+        const std::string line = goodLine() + "  x";
+        const Dataset ds = loadDataset(write("trailing.jsonl", line + "\n" + goodLine() + "\n" + line), dim3());
+        QCOMPARE(ds.skipped.size(), size_t(2));
+        const QString expected =
+            QStringLiteral("invalid JSON at column %1: unexpected content after the object").arg(goodLine().size() + 3);
+        QCOMPARE(QString::fromStdString(ds.skipped[0].reason), expected);
+        QCOMPARE(QString::fromStdString(ds.skipped[1].reason), expected); // the last line, no newline either
+    }
+
+    void duplicateKeys_lineIsInvalidSoReviewCannotPatchTheWrongOne()
+    {
+        // simdjson reads the last "label", the Review place's patcher the first: never accept both.
+        const std::string line = goodLine(1).substr(0, goodLine(1).size() - 1) + ", \"label\": -1}";
+        const std::string reason = validateLine(line, 3);
+        QVERIFY2(QString::fromStdString(reason).startsWith(QStringLiteral("duplicate key `label` at column ")),
+                 reason.c_str());
+        const Dataset ds = loadDataset(write("dup.jsonl", line + "\n" + goodLine() + "\n"), dim3());
+        QCOMPARE(ds.pairs.size(), size_t(1));
+        QCOMPARE(ds.pairs[0].line, int64_t(2));
+    }
+
+    void lineLimit_holdsAtEverySize_data()
+    {
+        QTest::addColumn<qint64>("limit");
+        QTest::newRow("4-KiB") << qint64(4096);
+        QTest::newRow("1-MiB") << (qint64(1) << 20);
+        QTest::newRow("10-MiB") << (qint64(10) << 20);
+        QTest::newRow("8-MiB-chunk") << (qint64(8) << 20); // the reader's chunk: a line may end just past it
+    }
+
+    void lineLimit_holdsAtEverySize()
+    {
+        QFETCH(qint64, limit);
+        // A valid pair of exactly `limit` bytes is read; one byte more, and it is skipped.
+        const std::string base = goodLine();
+        auto lineOf = [&](size_t bytes) {
+            std::string line = base.substr(0, base.size() - 1);
+            line.append(bytes - base.size(), ' ');
+            return line + "}";
+        };
+        for (const qint64 size : {limit, limit + 1, limit + (1 << 20)}) {
+            const std::string path = write(QStringLiteral("limit-%1-%2.jsonl").arg(limit).arg(size),
+                                           goodLine() + "\n" + lineOf(size_t(size)) + "\n");
+            LoadOptions options = dim3();
+            options.maxLineBytes = uint64_t(limit);
+            const Dataset ds = loadDataset(path, options);
+            if (size <= limit) {
+                QCOMPARE(ds.pairs.size(), size_t(2));
+            } else {
+                QCOMPARE(ds.pairs.size(), size_t(1));
+                QCOMPARE(ds.skipped.size(), size_t(1));
+                QVERIFY2(QString::fromStdString(ds.skipped[0].reason).contains(QStringLiteral("over the limit")),
+                         ds.skipped[0].reason.c_str());
+            }
+        }
+    }
+
+    void lineLimitZero_isRefused()
+    {
+        LoadOptions options = dim3();
+        options.maxLineBytes = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, loadDataset(write("zero-limit.jsonl", goodLine() + "\n"), options));
+    }
+
+    void longLine_stopsPromptlyWhenCancelled()
+    {
+        // A line of 96 MiB over the limit is read to its end (it is skipped, not held): a cancel,
+        // as SIGTERM gives one in ranker-train, must stop it in the middle.
+        const std::string path = m_dir.filePath(QStringLiteral("long-cancel.jsonl")).toStdString();
+        {
+            std::ofstream out(path, std::ios::binary);
+            const std::string block(1 << 20, '1');
+            out << "[";
+            for (int i = 0; i < 96; ++i)
+                out << block;
+            out << "]\n" << goodLine() << "\n";
+        }
+        LoadOptions options = dim3();
+        options.maxLineBytes = 1 << 20;
+        uint64_t stoppedAt = 0;
+        options.progress = [&](uint64_t done, uint64_t) {
+            stoppedAt = done;
+            return false;
+        };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, loadDataset(path, options));
+        QVERIFY2(stoppedAt > 0 && stoppedAt < (32u << 20), qPrintable(QString::number(stoppedAt)));
+    }
+
+    void utf16WithoutByteOrderMark_isRecognised_data()
+    {
+        QTest::addColumn<bool>("bigEndian");
+        QTest::newRow("utf-16be") << true;
+        QTest::newRow("utf-16le") << false;
+    }
+
+    void utf16WithoutByteOrderMark_isRecognised()
+    {
+        QFETCH(bool, bigEndian);
+        const std::string text = goodLine() + "\n" + goodLine(-1) + "\n";
+        std::string utf16;
+        for (char c : text) {
+            utf16 += bigEndian ? '\0' : c;
+            utf16 += bigEndian ? c : '\0';
+        }
+        try {
+            loadDataset(write(QStringLiteral("utf16-%1.jsonl").arg(bigEndian), utf16), dim3());
+            QFAIL("a UTF-16 file without a byte order mark was read");
+        } catch (const Error &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(bigEndian ? QStringLiteral("the file is UTF-16BE")
+                                                                    : QStringLiteral("the file is UTF-16LE")),
+                     e.what());
+        }
+    }
+
+    void notARegularFile_isRefusedWithoutBlocking_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("fifo") << QStringLiteral("a named pipe (FIFO)");
+        QTest::newRow("dev-zero") << QStringLiteral("a character device");
+        QTest::newRow("symlink-to-dev-zero") << QStringLiteral("a symbolic link to a character device");
+        QTest::newRow("folder") << QStringLiteral("a folder");
+    }
+
+    void notARegularFile_isRefusedWithoutBlocking()
+    {
+        QFETCH(QString, kind);
+        const QString tag = QString::fromLatin1(QTest::currentDataTag());
+        QString path = m_dir.filePath(tag);
+        if (tag == QLatin1String("fifo"))
+            QCOMPARE(::mkfifo(qPrintable(path), 0644), 0); // no writer: open() would block for ever
+        else if (tag == QLatin1String("dev-zero"))
+            path = QStringLiteral("/dev/zero");
+        else if (tag == QLatin1String("symlink-to-dev-zero"))
+            QCOMPARE(::symlink("/dev/zero", qPrintable(path)), 0);
+        else
+            QVERIFY(QDir().mkpath(path));
+        const QString expected = path + QStringLiteral(": is ") + kind + QStringLiteral(", not a regular file");
+        for (int as = 0; as < 3; ++as) {
+            LoadOptions options = dim3();
+            std::string input = write(QStringLiteral("ok-%1.jsonl").arg(tag), goodLine() + "\n");
+            if (as == 2)
+                options.embeddingsPath = path.toStdString(); // as the embeddings file
+            else
+                input = path.toStdString();
+            try {
+                if (as == 1)
+                    loadItems(input, options); // ranker-rank's reader
+                else
+                    loadDataset(input, options);
+                QFAIL("read what is not a regular file");
+            } catch (const Error &e) {
+                QCOMPARE(QString::fromUtf8(e.what()), expected);
+            }
+        }
     }
 
     void truncatedLastLine_isReportedAsTruncated()

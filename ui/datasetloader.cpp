@@ -1,7 +1,9 @@
 #include "ui/datasetloader.h"
 
+#include "core/base/regular_file.h"
 #include "core/dataset.h"
 #include "core/error.h"
+#include "core/json_syntax.h"
 #include "core/trainer.h"
 #include "ui/threadpriority.h"
 
@@ -9,18 +11,28 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <cstring>
 #include <string>
+#include <unistd.h>
+#include <vector>
 
 namespace ranker::ui {
 
+namespace {
+/// detectEmbeddingDim() looks at lines up to this long (a D = 1536 pair line is about 45 KB).
+constexpr size_t kDetectMaxLineBytes = 16u << 20;
+} // namespace
+
 int detectEmbeddingDim(const QString &path, int maxLines)
 {
-    std::ifstream in(path.toStdString(), std::ios::binary);
-    if (!in)
+    // The same files loadDataset() accepts: a FIFO, /dev/zero or a folder gives 0 here, and the
+    // load that follows says what it is.
+    int fd = -1;
+    try {
+        fd = openRegularFile(path.toStdString());
+    } catch (const std::exception &) {
         return 0;
-    std::string line;
-    int seen = 0;
+    }
     auto lengthOf = [](const nlohmann::json &item) -> int {
         if (!item.is_object())
             return 0;
@@ -29,22 +41,50 @@ int detectEmbeddingDim(const QString &path, int maxLines)
             return 0;
         return int(it->size());
     };
-    while (seen < maxLines && std::getline(in, line)) {
+    JsonSyntaxOptions syntax;
+    syntax.maxDepth = 64; // a pair needs 4 levels: nothing deeper is parsed into a DOM
+    int seen = 0, found = 0;
+    auto look = [&](const std::string &line) {
         if (line.find_first_not_of(" \t\r") == std::string::npos)
-            continue;
+            return;
         ++seen;
+        if (checkJsonSyntax(line, syntax))
+            return;
         const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
         if (!j.is_object())
-            continue;
-        for (const char *key : {"item_a", "item_b"}) {
-            if (j.contains(key))
-                if (int d = lengthOf(j[key]))
-                    return d;
+            return;
+        for (const char *key : {"item_a", "item_b"})
+            if (found == 0 && j.contains(key))
+                found = lengthOf(j[key]);
+        if (found == 0)
+            found = lengthOf(j);
+    };
+    // Only the first lines are looked at, each bounded: a line without end is not read to it.
+    std::string line;
+    bool tooLong = false;
+    std::vector<char> buffer(1 << 16);
+    for (ssize_t got; found == 0 && seen < maxLines && (got = ::read(fd, buffer.data(), buffer.size())) > 0;) {
+        const char *p = buffer.data(), *end = p + got;
+        while (p < end && found == 0 && seen < maxLines) {
+            const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
+            const char *stop = nl ? nl : end;
+            if (line.size() + size_t(stop - p) <= kDetectMaxLineBytes)
+                line.append(p, size_t(stop - p));
+            else
+                tooLong = true;
+            p = nl ? nl + 1 : end;
+            if (nl) {
+                if (!tooLong)
+                    look(line);
+                line.clear();
+                tooLong = false;
+            }
         }
-        if (int d = lengthOf(j))
-            return d;
     }
-    return 0;
+    if (found == 0 && seen < maxLines && !tooLong)
+        look(line); // the last line, without a newline
+    ::close(fd);
+    return found;
 }
 
 LoadWorker::LoadWorker(QObject *parent) : QObject(parent) {}

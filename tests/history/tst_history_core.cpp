@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 using namespace ranker;
 
@@ -153,6 +154,61 @@ private Q_SLOTS:
                 QVERIFY2(summary.broken && !summary.problem.empty(), qPrintable(name));
             else
                 QCOMPARE(summary.modelName, run.name);
+        }
+    }
+
+    void summaryCache_readsAFolderAgainOnlyWhenItChanged()
+    {
+        const QString root = m_dir.filePath(QStringLiteral("cached"));
+        for (const char *name : {"a", "b", "c"}) {
+            const std::string folder = (root + QLatin1Char('/') + QLatin1String(name)).toStdString();
+            std::filesystem::create_directories(folder);
+            writeFileAtomically(folder + "/m1_metadata.json", exampleMetadata());
+        }
+        RunSummaryCache cache;
+        QCOMPARE(cache.list(root.toStdString()).size(), size_t(3));
+        QCOMPARE(cache.lastRead(), size_t(3));
+        QCOMPARE(cache.list(root.toStdString()).size(), size_t(3));
+        QCOMPARE(cache.lastRead(), size_t(0)); // nothing changed: nothing read
+        cache.dropUnlisted();                  // as the History panel does after each refresh
+        // Notes added, metadata replaced, a run removed, a run added: each one is seen.
+        RunNotes notes;
+        notes.notes = "seen";
+        writeRunNotes((root + QStringLiteral("/a")).toStdString(), notes);
+        std::string other = exampleMetadata();
+        other.replace(other.find("\"m1\""), 4, "\"m2\"");
+        writeFileAtomically((root + QStringLiteral("/b/m1_metadata.json")).toStdString(), other);
+        QVERIFY(QDir(root + QStringLiteral("/c")).removeRecursively());
+        std::filesystem::create_directories((root + QStringLiteral("/d")).toStdString());
+        writeFileAtomically((root + QStringLiteral("/d/m1_metadata.json")).toStdString(), exampleMetadata());
+        const std::vector<RunSummary> runs = cache.list(root.toStdString());
+        QCOMPARE(runs.size(), size_t(3));
+        QCOMPARE(cache.lastRead(), size_t(3)); // a, b and d
+        std::set<std::string> names, notesSeen;
+        for (const RunSummary &run : runs) {
+            names.insert(run.modelName);
+            notesSeen.insert(run.notes.notes);
+        }
+        QCOMPARE(names, (std::set<std::string>{"m1", "m2"}));
+        QVERIFY(notesSeen.count("seen"));
+        cache.dropUnlisted();
+        QCOMPARE(cache.size(), size_t(3));
+    }
+
+    void depthLimit_summaryAndReadRunAgreeAtTheBoundary()
+    {
+        // The summary reader (simdjson, its own depth limit) and readRun() (the grammar check's
+        // limit) must call the same files broken, right at the limit too.
+        for (size_t depth : {kMaxRunJsonDepth - 1, kMaxRunJsonDepth, kMaxRunJsonDepth + 1}) {
+            QTemporaryDir dir;
+            std::string text = "{\"loss_history\": [0.5], \"x\": ";
+            // The root object is one level: `depth` levels in all.
+            text += std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+            writeFileAtomically(dir.filePath(QStringLiteral("r_metadata.json")).toStdString(), text);
+            const RunInfo run = readRun(dir.path().toStdString());
+            const RunSummary summary = readRunSummary(dir.path().toStdString());
+            QCOMPARE(run.broken, depth > kMaxRunJsonDepth);
+            QCOMPARE(summary.broken, run.broken);
         }
     }
 

@@ -1,5 +1,7 @@
 #include "ui/history/comparisonmodel.h"
 
+#include "ui/history/elidedtext.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QFont>
@@ -44,7 +46,7 @@ QVariant ComparisonModel::data(const QModelIndex &index, int role) const
         if (index.column() == 0)
             return QString::fromStdString(row.label);
         if (size_t(index.column() - 1) < row.values.size())
-            return QString::fromStdString(row.values[size_t(index.column() - 1)]);
+            return elidedText(row.values[size_t(index.column() - 1)]);
         return QVariant();
     case DiffersRole:
         return row.differs;

@@ -3,6 +3,7 @@
 #include "core/atomic_file.h"
 #include "ui/chartaxes.h"
 #include "ui/history/comparisonmodel.h"
+#include "ui/history/elidedtext.h"
 
 #include <QChart>
 #include <QChartView>
@@ -69,7 +70,7 @@ QStringList RunCompareView::runLabels(const std::vector<RunSummary> &runs)
 {
     QStringList names;
     for (const RunSummary &run : runs)
-        names << QString::fromStdString(run.displayName());
+        names << elidedText(run.displayName());
     // Runs trained with the same --name would share a legend entry: add their folder's name.
     QStringList labels;
     for (size_t i = 0; i < runs.size(); ++i) {
@@ -239,8 +240,8 @@ void RunCompareView::setListed(const std::vector<const RunSummary *> &runs)
         // Runs are compared by what they measured on held-out data, never by a test file (choosing by
         // it would make it a second validation set) nor by the best of every epoch (chosen after the fact).
         if (!run->broken && run->selection.kind != QualityFigure::None)
-            m_listed.push_back({QString::fromStdString(run->displayName()), QString::fromStdString(run->folder),
-                                run->fieldNumber, run->selection.accuracy});
+            m_listed.push_back({elidedText(run->displayName()), QString::fromStdString(run->folder), run->fieldNumber,
+                                run->selection.accuracy});
     rebuildScatter();
 }
 
@@ -441,7 +442,7 @@ QStringList RunCompareView::exportCsv(const QString &folder, QString *error) con
         written << comparison;
         QStringList used;
         for (const RunSummary &run : m_compared) {
-            QString base = safeFileName(QString::fromStdString(run.displayName()));
+            QString base = safeFileName(elidedText(run.displayName(), 100)); // within NAME_MAX
             QString name = base;
             for (int n = 2; used.contains(name); ++n)
                 name = QStringLiteral("%1-%2").arg(base).arg(n);

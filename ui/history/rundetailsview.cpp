@@ -1,5 +1,8 @@
 #include "ui/history/rundetailsview.h"
 
+#include "core/runs/run_folder.h"
+#include "ui/history/elidedtext.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDesktopServices>
@@ -17,50 +20,105 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <climits>
+#include <vector>
+
 namespace ranker::ui {
 
 namespace {
 
-QString scalarText(const nlohmann::json &value)
+/// Values of an array of numbers shown on its line; the tooltip lists a few more.
+constexpr size_t kShownValues = 200;
+constexpr size_t kTooltipValues = 100;
+/// Members or elements shown of one object or array, and tree items in all: the tree of a
+/// foreign file (up to kMaxMetadataBytes) stays small enough to build in a moment.
+constexpr size_t kShownChildren = 1000;
+constexpr size_t kShownItems = 20000;
+
+QString scalarText(const nlohmann::json &value, int maxChars = kShownChars)
 {
     if (value.is_string())
-        return QString::fromStdString(value.get<std::string>());
+        return elidedText(value.get_ref<const std::string &>(), maxChars);
     if (value.is_null())
         return QStringLiteral("–");
     if (value.is_number_float())
         return QString::number(value.get<double>(), 'g', 8);
-    return QString::fromStdString(value.dump());
+    return QString::fromStdString(value.dump()); // numbers and booleans: short
 }
 
-void addJson(QTreeWidgetItem *parent, const QString &key, const nlohmann::json &value)
+/**
+ * Adds `value` under `parent` as a tree. Iterative, with an explicit stack: a file may nest as
+ * deep as readRunJson() allows, and the tree must not depend on the stack's size either way.
+ */
+void addJson(QTreeWidgetItem *parent, const QString &rootKey, const nlohmann::json &rootValue, size_t &budget)
 {
-    auto *item = new QTreeWidgetItem(parent, {key});
-    if (value.is_object()) {
-        for (auto it = value.begin(); it != value.end(); ++it)
-            addJson(item, QString::fromStdString(it.key()), it.value());
-        item->setText(1, QObject::tr("{%n field(s)}", nullptr, int(value.size())));
-        return;
-    }
-    if (value.is_array()) {
-        bool scalars = true;
-        for (const nlohmann::json &v : value)
-            scalars = scalars && !v.is_structured();
-        if (scalars) {
-            // A per-epoch series: one line, every value (the tooltip shows them all when long).
-            QStringList parts;
+    struct Pending
+    {
+        QTreeWidgetItem *parent;
+        QString key;
+        const nlohmann::json *value;
+    };
+    std::vector<Pending> stack{{parent, rootKey, &rootValue}};
+    while (!stack.empty() && budget > 0) {
+        const Pending next = stack.back();
+        stack.pop_back();
+        --budget;
+        const nlohmann::json &value = *next.value;
+        auto *item = new QTreeWidgetItem(next.parent, {elidedText(next.key)});
+        if (next.key.size() > kShownChars)
+            item->setToolTip(0, elidedText(next.key, kShownCharsLong));
+        if (value.is_structured() && !value.empty()) {
+            bool scalars = value.is_array();
             for (const nlohmann::json &v : value)
-                parts << scalarText(v);
-            item->setText(1, parts.join(QStringLiteral(", ")));
-            item->setToolTip(1, parts.join(QLatin1Char('\n')));
-            return;
+                if (!(scalars = scalars && !v.is_structured()))
+                    break;
+            if (scalars) {
+                // A per-epoch series: one line (the tooltip shows the first values one per line).
+                QStringList parts, tip;
+                for (const nlohmann::json &v : value) {
+                    if (size_t(parts.size()) < kShownValues)
+                        parts << scalarText(v, 40);
+                    if (size_t(tip.size()) < kTooltipValues)
+                        tip << scalarText(v, 80);
+                    if (size_t(parts.size()) >= kShownValues && size_t(tip.size()) >= kTooltipValues)
+                        break;
+                }
+                QString line = parts.join(QStringLiteral(", "));
+                if (value.size() > kShownValues)
+                    line += QObject::tr(", … (%n value(s))", nullptr, int(std::min<size_t>(value.size(), INT_MAX)));
+                if (value.size() > kTooltipValues)
+                    tip << QObject::tr("… (%n value(s) in all)", nullptr, int(std::min<size_t>(value.size(), INT_MAX)));
+                item->setText(1, line);
+                item->setToolTip(1, tip.join(QLatin1Char('\n')));
+                continue;
+            }
+            const int count = int(std::min<size_t>(value.size(), INT_MAX));
+            item->setText(1, value.is_object() ? QObject::tr("{%n field(s)}", nullptr, count)
+                                               : QObject::tr("[%n item(s)]", nullptr, count));
+            // Children in order: pushed last first.
+            std::vector<Pending> children;
+            size_t index = 0;
+            for (auto it = value.begin(); it != value.end() && index < kShownChildren; ++it, ++index)
+                children.push_back({item,
+                                    value.is_object() ? elidedText(it.key(), kShownCharsLong) : QString::number(index),
+                                    &it.value()});
+            if (value.size() > kShownChildren)
+                new QTreeWidgetItem(item, {QObject::tr("…"),
+                                           QObject::tr("%n more not shown", nullptr,
+                                                       int(std::min<size_t>(value.size() - kShownChildren, INT_MAX)))});
+            stack.insert(stack.end(), children.rbegin(), children.rend());
+            continue;
         }
-        int i = 0;
-        for (const nlohmann::json &v : value)
-            addJson(item, QString::number(i++), v);
-        item->setText(1, QObject::tr("[%n item(s)]", nullptr, int(value.size())));
-        return;
+        if (value.is_object())
+            item->setText(1, QObject::tr("{%n field(s)}", nullptr, 0));
+        else if (value.is_array())
+            item->setText(1, QObject::tr("[%n item(s)]", nullptr, 0));
+        else
+            item->setText(1, scalarText(value));
+        if (value.is_string() && value.get_ref<const std::string &>().size() > size_t(kShownChars))
+            item->setToolTip(1, scalarText(value, kShownCharsLong));
     }
-    item->setText(1, scalarText(value));
 }
 
 } // namespace
@@ -191,19 +249,20 @@ void RunDetailsView::setRun(const RunSummary &run)
         static const char *const kIcons[] = {"✔", "⚠", "✖"};
         verdict = QStringLiteral("<br><span style='color:%1'>%2 %3</span>")
                       .arg(QString::fromLatin1(kColors[int(run.verdict.level)]), QString::fromUtf8(kIcons[int(run.verdict.level)]),
-                           QString::fromStdString(run.verdict.summary).toHtmlEscaped());
+                           elidedText(run.verdict.summary, kShownCharsLong).toHtmlEscaped());
         if (run.quality.kind != QualityFigure::None && run.verdict.level != VerdictLevel::Good)
-            verdict += QStringLiteral("<br>%1").arg(QString::fromStdString(run.quality.label).toHtmlEscaped());
+            verdict += QStringLiteral("<br>%1").arg(elidedText(run.quality.label, kShownCharsLong).toHtmlEscaped());
     }
+    // Shortened: this word-wrapped rich-text label lays its whole text out at every layout pass.
     m_title->setText(tr("<b style='font-size:large'>%1</b><br>%2%3")
-                         .arg(QString::fromStdString(run.displayName()).toHtmlEscaped(),
-                              QDir::toNativeSeparators(folder).toHtmlEscaped(), verdict));
+                         .arg(elidedText(run.displayName()).toHtmlEscaped(),
+                              elidedText(QDir::toNativeSeparators(folder), kShownCharsLong).toHtmlEscaped(), verdict));
     QString problem;
     if (run.broken)
-        problem = tr("Broken run: %1").arg(QString::fromStdString(run.problem));
+        problem = tr("Broken run: %1").arg(elidedText(run.problem, kShownCharsLong));
     if (!run.notesProblem.empty())
         problem += (problem.isEmpty() ? QString() : QStringLiteral("\n")) +
-                   tr("Notes unreadable: %1").arg(QString::fromStdString(run.notesProblem));
+                   tr("Notes unreadable: %1").arg(elidedText(run.notesProblem, kShownCharsLong));
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
 
@@ -268,14 +327,17 @@ void RunDetailsView::fillMetadata(const nlohmann::json &metadata)
                                   "device",
                                   "threads"};
     std::vector<std::string> shown;
+    size_t budget = kShownItems;
     for (const char *key : first)
         if (metadata.contains(key)) {
-            addJson(root, QString::fromLatin1(key), metadata[key]);
+            addJson(root, QString::fromLatin1(key), metadata[key], budget);
             shown.push_back(key);
         }
     for (auto it = metadata.begin(); it != metadata.end(); ++it)
         if (std::find(shown.begin(), shown.end(), it.key()) == shown.end())
-            addJson(root, QString::fromStdString(it.key()), it.value());
+            addJson(root, elidedText(it.key(), kShownCharsLong), it.value(), budget);
+    if (budget == 0)
+        new QTreeWidgetItem(root, {tr("…"), tr("the file holds more than is shown here")});
 }
 
 void RunDetailsView::fillFiles()
@@ -283,6 +345,8 @@ void RunDetailsView::fillFiles()
     m_files->clear();
     const QFileInfoList files = QDir(m_folder).entryInfoList(QDir::Files | QDir::Hidden, QDir::Name);
     for (const QFileInfo &file : files) {
+        if (isRunFolderInternal(file.fileName().toStdString()))
+            continue; // the lock of a writer at work (core/runs/run_folder.h)
         auto *item = new QTreeWidgetItem(m_files, {file.fileName(), QLocale().formattedDataSize(file.size())});
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         item->setToolTip(0, file.absoluteFilePath());

@@ -1,6 +1,7 @@
 #include "ui/history/runhistorypanel.h"
 
 #include "core/run_history.h"
+#include "ui/history/elidedtext.h"
 #include "ui/history/historysettings.h"
 #include "ui/history/runcompareview.h"
 #include "ui/history/rundetailsview.h"
@@ -44,7 +45,8 @@ QString clean(const QString &path)
 
 } // namespace
 
-RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent) : QWidget(parent)
+RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
+    : QWidget(parent), m_cache(std::make_unique<RunSummaryCache>())
 {
     m_settings = new HistorySettings(this);
     m_settings->load();
@@ -242,12 +244,13 @@ void RunHistoryPanel::refresh()
     std::vector<RunSummary> runs;
     std::set<std::string> seen;
     for (const QString &root : roots) {
-        for (RunSummary &run : listRunSummaries(root.toStdString())) {
+        for (RunSummary &run : m_cache->list(root.toStdString())) {
             const std::string key = clean(QString::fromStdString(run.folder)).toStdString();
             if (seen.insert(key).second)
                 runs.push_back(std::move(run));
         }
     }
+    m_cache->dropUnlisted();
     std::stable_sort(runs.begin(), runs.end(),
                      [](const RunSummary &a, const RunSummary &b) { return a.createdAt > b.createdAt; });
     {
@@ -364,7 +367,7 @@ void RunHistoryPanel::selectionChanged()
     if (selected.size() == 1) {
         const RunSummary &run = selected.front();
         m_details->setRun(run);
-        m_evaluate->setRun(QString::fromStdString(run.displayName()), QString::fromStdString(run.pthPath), run.margin,
+        m_evaluate->setRun(elidedText(run.displayName()), QString::fromStdString(run.pthPath), run.margin,
                            QString::fromStdString(run.datasetPath));
     } else {
         if (selected.empty())
@@ -436,10 +439,10 @@ void RunHistoryPanel::renameSelected()
         return;
     const RunSummary run = m_model->run(row);
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename run"),
-                                               tr("Name shown for this run (its files keep their names; empty: “%1”):")
-                                                   .arg(QString::fromStdString(run.modelName)),
-                                               QLineEdit::Normal, QString::fromStdString(run.displayName()), &ok);
+    const QString name = QInputDialog::getText(
+        this, tr("Rename run"),
+        tr("Name shown for this run (its files keep their names; empty: “%1”):").arg(elidedText(run.modelName)),
+        QLineEdit::Normal, elidedText(run.displayName(), kShownCharsLong), &ok);
     if (ok)
         renameRun(QString::fromStdString(run.folder), name);
 }
@@ -452,7 +455,7 @@ void RunHistoryPanel::deleteSelected()
     const RunSummary run = m_model->run(row);
     const QString folder = QString::fromStdString(run.folder);
     QMessageBox box(QMessageBox::Warning, tr("Delete run"),
-                    tr("Delete the run “%1”?").arg(QString::fromStdString(run.displayName())),
+                    tr("Delete the run “%1”?").arg(elidedText(run.displayName())),
                     QMessageBox::Yes | QMessageBox::Cancel, this);
     box.setObjectName(QStringLiteral("deleteRunConfirmation"));
     box.setInformativeText(tr("The folder %1 and every file in it will be moved to the trash (or deleted "

@@ -3,6 +3,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
 class QFileSystemWatcher;
@@ -15,7 +16,8 @@ class QTimer;
 
 namespace ranker {
 struct RunSummary;
-}
+class RunSummaryCache;
+} // namespace ranker
 
 namespace ranker::ui {
 
@@ -93,6 +95,7 @@ private:
 
     HistorySettings *m_settings = nullptr;
     QString m_runsFolder;
+    std::unique_ptr<RunSummaryCache> m_cache; ///< runs read once, again only when they change
     RunTableModel *m_model = nullptr;
     RunFilterProxyModel *m_proxy = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;

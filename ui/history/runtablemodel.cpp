@@ -1,5 +1,7 @@
 #include "ui/history/runtablemodel.h"
 
+#include "ui/history/elidedtext.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
@@ -34,18 +36,43 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
 {
     beginResetModel();
     m_runs = std::move(runs);
-    m_started.clear();
-    m_filterText.clear();
+    m_text.clear();
+    m_text.reserve(m_runs.size());
     m_folders.clear();
+    // Everything a cell, a tooltip or the filter shows is made here, once, and shortened: the
+    // view asks for it at every paint, and a foreign file's strings may be of any length.
     for (const RunSummary &run : m_runs) {
-        QDateTime when = QDateTime::fromString(qs(run.createdAt), Qt::ISODate);
-        m_started << (when.isValid() ? when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString());
+        Text t;
+        QDateTime when = QDateTime::fromString(elidedText(run.createdAt, 64), Qt::ISODate);
+        t.started = when.isValid() ? when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
+        t.name = elidedText(run.broken && run.metadataPath.empty() ? run.folder : run.displayName());
+        if (!run.datasetFile.empty())
+            t.dataset = run.datasetSha256.empty()
+                            ? elidedText(run.datasetFile)
+                            : QStringLiteral("%1 (%2)").arg(elidedText(run.datasetFile), elidedText(run.shortHash()));
+        t.device = elidedText(run.device);
+        t.ended = run.broken ? QStringLiteral("broken: %1").arg(elidedText(run.problem)) : elidedText(run.ended);
+        t.tags = elidedText(joinTags(run.notes.tags));
+        t.problem = elidedText(run.problem, kShownCharsLong);
+        t.endMessage = elidedText(run.endMessage, kShownCharsLong);
+        t.datasetTip =
+            elidedText(run.datasetPath, kShownCharsLong) + QStringLiteral("\nsha256 ") + elidedText(run.datasetSha256);
+        t.notes = elidedText(run.notes.notes, kShownCharsLong);
+        t.sortName = elidedText(run.displayName(), kShownCharsLong).toLower();
+        t.filter = QStringList{elidedText(run.displayName(), kShownCharsLong),
+                               elidedText(run.modelName, kShownCharsLong),
+                               elidedText(run.datasetFile, kShownCharsLong),
+                               elidedText(run.shortHash()),
+                               t.tags,
+                               t.notes,
+                               t.device,
+                               run.broken ? QStringLiteral("broken ") + t.problem : t.ended,
+                               QString::fromStdString(std::string(toString(run.verdict.level))),
+                               elidedText(run.folder, kShownCharsLong)}
+                       .join(QLatin1Char('\n'))
+                       .toLower();
         m_folders << QDir::cleanPath(qs(run.folder));
-        m_filterText << qs(run.displayName() + "\n" + run.modelName + "\n" + run.datasetFile + "\n" + run.shortHash() +
-                           "\n" + joinTags(run.notes.tags) + "\n" + run.notes.notes + "\n" + run.device + "\n" +
-                           (run.broken ? "broken " + run.problem : run.ended) + "\n" + toString(run.verdict.level) +
-                           "\n" + run.folder)
-                            .toLower();
+        m_text.push_back(std::move(t));
     }
     endResetModel();
 }
@@ -81,16 +108,14 @@ QString RunTableModel::formatDuration(double seconds)
 
 QVariant RunTableModel::display(const RunSummary &run, int row, int column) const
 {
+    const Text &t = m_text[size_t(row)];
     switch (column) {
     case Name:
-        return qs(run.broken && run.metadataPath.empty() ? run.folder : run.displayName());
+        return t.name;
     case Started:
-        return m_started.at(row);
+        return t.started;
     case Dataset:
-        if (run.datasetFile.empty())
-            return QVariant();
-        return run.datasetSha256.empty() ? qs(run.datasetFile)
-                                         : QStringLiteral("%1 (%2)").arg(qs(run.datasetFile), qs(run.shortHash()));
+        return t.dataset.isEmpty() ? QVariant() : QVariant(t.dataset);
     case Pairs:
         return intOrNone(run.pairs);
     case Epochs:
@@ -121,11 +146,11 @@ QVariant RunTableModel::display(const RunSummary &run, int row, int column) cons
     case TrainingTime:
         return formatDuration(run.trainingTime);
     case Device:
-        return qs(run.device);
+        return t.device;
     case Ended:
-        return run.broken ? QStringLiteral("broken: %1").arg(qs(run.problem)) : qs(run.ended);
+        return t.ended;
     case Tags:
-        return qs(joinTags(run.notes.tags));
+        return t.tags;
     default:
         return QVariant();
     }
@@ -135,9 +160,9 @@ QVariant RunTableModel::sortValue(const RunSummary &run, int row, int column) co
 {
     switch (column) {
     case Name:
-        return qs(run.displayName()).toLower();
+        return m_text[size_t(row)].sortName;
     case Started:
-        return qs(run.createdAt);
+        return elidedText(run.createdAt, 64);
     case Pairs:
         return intOrNone(run.pairs);
     case Epochs:
@@ -178,25 +203,29 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
     case FolderRole:
         return m_folders.at(index.row());
     case FilterRole:
-        return m_filterText.at(index.row());
+        return m_text[size_t(index.row())].filter;
     case BrokenRole:
         return run.broken;
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: {
+        const Text &t = m_text[size_t(index.row())];
         if (run.broken)
-            return qs(run.problem);
+            return t.problem;
         if (index.column() == Ended && !run.endMessage.empty())
-            return qs(run.endMessage);
+            return t.endMessage;
         if (index.column() == Quality && run.quality.kind != QualityFigure::None)
-            return qs(run.quality.label);
+            return elidedText(run.quality.label, kShownCharsLong);
         if (index.column() == VerdictColumn) {
             QString reasons;
             for (const std::string &reason : run.verdict.reasons)
-                reasons += QStringLiteral("• %1\n").arg(qs(reason));
-            return reasons.isEmpty() ? qs(run.verdict.summary) : reasons.trimmed();
+                reasons += QStringLiteral("• %1\n").arg(elidedText(reason, kShownCharsLong));
+            return reasons.isEmpty() ? elidedText(run.verdict.summary, kShownCharsLong) : reasons.trimmed();
         }
         if (index.column() == Dataset)
-            return qs(run.datasetPath + "\nsha256 " + run.datasetSha256);
-        return run.notes.notes.empty() ? m_folders.at(index.row()) : qs(run.notes.notes);
+            return t.datasetTip;
+        if (index.column() == Name && run.displayName().size() > size_t(kShownChars))
+            return elidedText(run.displayName(), kShownCharsLong); // more of a long name
+        return run.notes.notes.empty() ? m_folders.at(index.row()) : t.notes;
+    }
     case Qt::ForegroundRole:
         if (run.broken)
             return QBrush(QColor(0xb0, 0x20, 0x20));

@@ -63,9 +63,16 @@ private:
     QVariant display(const RunSummary &run, int row, int column) const;
     QVariant sortValue(const RunSummary &run, int row, int column) const;
 
+    /// What a row shows, made once in setRuns() (parsing ISO dates is not free) and shortened.
+    struct Text
+    {
+        QString name, started, dataset, device, ended, tags; ///< cells
+        QString problem, endMessage, datasetTip, notes;      ///< tooltips
+        QString sortName, filter;
+    };
+
     std::vector<RunSummary> m_runs;
-    QStringList m_started; ///< created_at in local time, per row (parsing ISO dates is not free)
-    QStringList m_filterText;
+    std::vector<Text> m_text; ///< per row
     QStringList m_folders;
 };
 
