@@ -369,7 +369,9 @@ int main(int argc, char **argv)
            "Weights to export: best (lowest validation loss) or last epoch; auto = best with a validation split")
         ->capture_default_str();
     app.add_flag("--strict", request.load.strict, "Fail on the first bad line instead of skipping it");
-    app.add_option("--threads", config.threads, "CPU threads for LibTorch (0: its default)")->capture_default_str();
+    app.add_option("--threads", config.threads,
+                   "CPU threads for training (0: the fastest, measured once per machine and data shape)")
+        ->capture_default_str();
     app.add_option("--max-line-mib", maxLineMiB, "Lines longer than this many MiB (1 or more) are skipped unread")
         ->capture_default_str();
     app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");

@@ -13,11 +13,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <string_view>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -54,7 +54,9 @@ public:
 double syntaxCheckSeconds(const std::string &file)
 {
     const int fd = ::open(file.c_str(), O_RDONLY);
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size == 0)
         return 0;
     const size_t size = size_t(st.st_size);
@@ -82,6 +84,7 @@ int main(int argc, char **argv)
     app.require_subcommand(1);
     std::string file;
     int dim = 1536, epochs = 3, threads = 1, hidden = 256, batch = 32;
+    std::string path = "auto", valBy = "pairs", ties = "skip";
     auto *load = app.add_subcommand("load", "Load a dataset: MB/s and peak RSS");
     load->add_option("file", file)->required();
     load->add_option("--dim", dim);
@@ -92,6 +95,11 @@ int main(int argc, char **argv)
     trainCmd->add_option("--threads", threads);
     trainCmd->add_option("--hidden", hidden);
     trainCmd->add_option("--batch", batch);
+    trainCmd->add_option("--path", path, "auto, fast or libtorch")->check(CLI::IsMember({"auto", "fast", "libtorch"}));
+    // Pairs by default: the Python reference holds out 20 % of the pairs, so both train on as many.
+    trainCmd->add_option("--val-by", valBy, "items or pairs")->check(CLI::IsMember({"items", "pairs"}));
+    // Skip by default: the Python reference trains on decisive pairs only.
+    trainCmd->add_option("--ties", ties, "hinge or skip")->check(CLI::IsMember({"hinge", "skip"}));
     CLI11_PARSE(app, argc, argv);
 
     ranker::LoadOptions options;
@@ -126,7 +134,11 @@ int main(int argc, char **argv)
         config.hiddenDim = hidden;
         config.batchSize = batch;
         config.device = "cpu";
-        config.ties = ranker::TiePolicy::Skip; // the Python reference trains on decisive pairs only
+        config.ties = ranker::tiePolicyFromString(ties);
+        config.valBy = ranker::validationByFromString(valBy);
+        config.path = path == "fast"       ? ranker::TrainingPath::Fast
+                      : path == "libtorch" ? ranker::TrainingPath::LibTorch
+                                           : ranker::TrainingPath::Auto;
         EpochTimes observer;
         const ranker::TrainResult r = ranker::train(ds, config, observer);
         std::vector<double> seconds;
@@ -144,6 +156,10 @@ int main(int argc, char **argv)
         const double forward = 2 * rows * f * h + 2 * rows * h * h + 2 * rows * h;
         out["train_pairs"] = r.trainPairs;
         out["threads"] = r.threads;
+        out["threads_source"] = r.threadsSource;
+        out["training_path"] = r.trainingPath;
+        out["seconds_per_step"] = median / batches;
+        out["loss_history"] = r.lossHistory;
         out["seconds_per_epoch"] = median;
         out["pairs_per_s"] = double(r.trainPairs) / median;
         out["gflops"] = (3.0 * forward * batches) / median / 1e9;

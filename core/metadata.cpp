@@ -140,6 +140,17 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
     m["cuda_available"] = device.cudaAvailable;
     m["device"] = r.device;
     m["threads"] = r.threads;
+    // Why that many (--threads 0: the fastest, measured once per machine and shape class), and which
+    // path computed the steps: the fast CPU path and LibTorch agree within float rounding only.
+    m["threads_source"] = r.threadsSource;
+    m["threads_asked"] = config.threads;
+    if (!r.threadsSecondsPerStep.empty()) {
+        nlohmann::json perStep = nlohmann::json::object();
+        for (const auto &[threads, seconds] : r.threadsSecondsPerStep)
+            perStep[std::to_string(threads)] = seconds;
+        m["threads_calibration"] = {{"shape_class", r.threadsShapeClass}, {"seconds_per_step", perStep}};
+    }
+    m["training_path"] = r.trainingPath;
     m["seed"] = config.seed;
     m["val_split"] = config.valSplit;
     m["val_by"] = (config.valSplit > 0 && v.validationProblem.empty()) || cv ? toString(config.valBy) : "none";

@@ -4,6 +4,8 @@
 #include "core/error.h"
 #include "core/metadata.h"
 #include "core/model_p.h"
+#include "core/training/engine_p.h"
+#include "core/training/threads.h"
 
 #include <nlohmann/json.hpp>
 
@@ -151,77 +153,148 @@ private:
 struct Snapshot
 {
     int epoch = 0;
-    std::vector<torch::Tensor> parameters;
+    std::vector<std::vector<float>> parameters; ///< ModelWeights order
     OptimizerState optimizer;
 };
 
-struct SplitStats
+torch::Tensor longTensor(const std::vector<int32_t> &values, const torch::Device &device)
 {
-    double loss = kNaN;
-    double accuracy = kNaN;
-    double tieAgreement = kNaN;
-};
+    return torch::tensor(std::vector<int64_t>(values.begin(), values.end()), torch::kLong).to(device);
+}
 
-} // namespace
-
-
-namespace {
-
-/// A set of pairs to evaluate: its unique items once, and per pair where A and B are among them
-/// (fewer rows to score than A and B of every pair).
-struct EvalSet
+/// Steps through LibTorch's autograd, on any device: the path for CUDA (and for comparisons).
+class LibTorchEngine final : public TrainingEngine
 {
-    torch::Tensor items;     ///< unique item rows of the set
-    torch::Tensor positionA; ///< per pair: position of A in `items`
-    torch::Tensor positionB;
-    torch::Tensor labels;
-    int64_t pairs = 0;
-};
-
-EvalSet makeEvalSet(const Dataset &ds, const std::vector<int64_t> &pairs, const torch::Device &device)
-{
-    EvalSet set;
-    std::vector<int64_t> position(ds.items.size(), -1), items, posA, posB;
-    std::vector<float> y;
-    for (int64_t i : pairs) {
-        const Pair &p = ds.pairs[size_t(i)];
-        for (int32_t item : {p.a, p.b})
-            if (position[size_t(item)] < 0) {
-                position[size_t(item)] = int64_t(items.size());
-                items.push_back(item);
-            }
-        posA.push_back(position[size_t(p.a)]);
-        posB.push_back(position[size_t(p.b)]);
-        y.push_back(float(p.label));
+public:
+    LibTorchEngine(RankerNet net, const TrainingData &data, const TrainConfig &config, const OptimizerState *resumed,
+                   const torch::Device &device)
+        : m_net(std::move(net)), m_device(device), m_onCpu(device.is_cpu()), m_margin(config.margin),
+          m_hasTies(data.trainHasTies), m_parameters(orderedParameters(m_net)),
+          m_optimizer(m_parameters, config.learningRate, config.weightDecay)
+    {
+        if (resumed)
+            m_optimizer.restore(*resumed);
+        // Whole-tensor data: one standardised feature row per unique item, index tensors for pairs.
+        m_X = torch::from_blob(const_cast<float *>(data.features->data()), {data.items, int64_t(data.featureDim)},
+                               torch::kFloat32)
+                  .clone()
+                  .to(device);
+        m_pairA = longTensor(*data.pairA, device);
+        m_pairB = longTensor(*data.pairB, device);
+        m_labels = torch::tensor(*data.labels, torch::kFloat32).to(device);
+        m_net->train();
+        m_optimizer.zeroGrad();
     }
-    set.items = torch::tensor(items, torch::kLong).to(device);
-    set.positionA = torch::tensor(posA, torch::kLong).to(device);
-    set.positionB = torch::tensor(posB, torch::kLong).to(device);
-    set.labels = torch::tensor(y, torch::kFloat32).to(device);
-    set.pairs = int64_t(pairs.size());
-    return set;
-}
 
-/// Loss (ties by hinge, whatever the training policy), accuracy on decisive pairs and tie
-/// agreement of `net` on `set`, in evaluation mode.
-SplitStats evaluateSet(RankerNet &net, const torch::Tensor &X, const EvalSet &set, double margin)
-{
-    SplitStats stats;
-    if (set.pairs == 0)
+    void beginEpoch(const std::vector<int64_t> &order) override
+    {
+        m_order = torch::tensor(order, torch::kLong).to(m_device);
+        m_correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(m_device));
+        m_decisive = torch::zeros_like(m_correct);
+        m_correctCount = m_decisiveCount = 0;
+    }
+
+    double step(int64_t start, int64_t n, int, int) override
+    {
+        const torch::Tensor idx = m_order.slice(0, start, start + n);
+        // Score A and B in one pass: one larger matrix product instead of two.
+        const torch::Tensor scores = m_net->scoreStandardised(
+            m_X.index_select(0, torch::cat({m_pairA.index_select(0, idx), m_pairB.index_select(0, idx)})));
+        const torch::Tensor diff = scores.slice(0, 0, n) - scores.slice(0, n, 2 * n);
+        const torch::Tensor y = m_labels.index_select(0, idx);
+        const torch::Tensor loss = pairLoss(diff, y, m_margin, m_hasTies).mean();
+        const double lossValue = loss.item<double>();
+        if (!std::isfinite(lossValue))
+            return lossValue;
+        loss.backward();
+        m_optimizer.step();
+        if (m_onCpu) {
+            // A handful of values: a plain loop beats four tensor ops.
+            const torch::Tensor d = diff.detach();
+            const float *dp = d.data_ptr<float>();
+            const float *yp = y.data_ptr<float>();
+            for (int64_t k = 0; k < n; ++k)
+                if (yp[k] != 0.0f) {
+                    ++m_decisiveCount;
+                    m_correctCount += dp[k] * yp[k] > 0.0f;
+                }
+        } else {
+            torch::NoGradGuard noGrad;
+            const torch::Tensor isDecisive = y != 0;
+            m_correct += ((diff * y) > 0).logical_and(isDecisive).sum();
+            m_decisive += isDecisive.sum();
+        }
+        return lossValue;
+    }
+
+    void epochAccuracy(int64_t &correct, int64_t &decisive) override
+    {
+        correct = m_correctCount + m_correct.item<int64_t>();
+        decisive = m_decisiveCount + m_decisive.item<int64_t>();
+    }
+
+    /// In evaluation mode.
+    SplitStats evaluate(const EvalSet &set) override
+    {
+        SplitStats stats;
+        if (set.pairs == 0)
+            return stats;
+        torch::NoGradGuard noGrad;
+        m_net->eval();
+        const torch::Tensor scores = m_net->scoreStandardised(m_X.index_select(0, longTensor(set.items, m_device)));
+        const torch::Tensor diff = scores.index_select(0, longTensor(set.positionA, m_device)) -
+                                   scores.index_select(0, longTensor(set.positionB, m_device));
+        const torch::Tensor y = torch::tensor(set.labels, torch::kFloat32).to(m_device);
+        m_net->train();
+        const torch::Tensor isDecisive = y != 0, isTie = y == 0;
+        const double decisive = isDecisive.sum().item<double>(), ties = isTie.sum().item<double>();
+        stats.loss = pairLoss(diff, y, m_margin, true).sum().item<double>() / double(set.pairs);
+        stats.accuracy = decisive > 0 ? ((diff * y) > 0).logical_and(isDecisive).sum().item<double>() / decisive : kNaN;
+        stats.tieAgreement = ties > 0 ? (diff.abs() < m_margin).logical_and(isTie).sum().item<double>() / ties : kNaN;
         return stats;
-    torch::NoGradGuard noGrad;
-    net->eval();
-    const torch::Tensor scores = net->scoreStandardised(X.index_select(0, set.items));
-    const torch::Tensor diff = scores.index_select(0, set.positionA) - scores.index_select(0, set.positionB);
-    const torch::Tensor &y = set.labels;
-    net->train();
-    const torch::Tensor isDecisive = y != 0, isTie = y == 0;
-    const double decisive = isDecisive.sum().item<double>(), ties = isTie.sum().item<double>();
-    stats.loss = pairLoss(diff, y, margin, true).sum().item<double>() / double(set.pairs);
-    stats.accuracy = decisive > 0 ? ((diff * y) > 0).logical_and(isDecisive).sum().item<double>() / decisive : kNaN;
-    stats.tieAgreement = ties > 0 ? (diff.abs() < margin).logical_and(isTie).sum().item<double>() / ties : kNaN;
-    return stats;
-}
+    }
+
+    bool parametersFinite() override
+    {
+        bool finite = true;
+        for (const torch::Tensor &p : m_parameters)
+            finite = finite && torch::isfinite(p).all().item<bool>();
+        return finite;
+    }
+
+    std::vector<std::vector<float>> parameters() override
+    {
+        std::vector<std::vector<float>> out;
+        for (const torch::Tensor &p : m_parameters) {
+            const torch::Tensor c = p.detach().to(torch::kCPU).contiguous();
+            out.emplace_back(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        }
+        return out;
+    }
+
+    void setParameters(const std::vector<std::vector<float>> &values) override
+    {
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < m_parameters.size(); ++i)
+            m_parameters[i].copy_(
+                torch::from_blob(const_cast<float *>(values[i].data()), m_parameters[i].sizes(), torch::kFloat32)
+                    .to(m_device));
+    }
+
+    OptimizerState optimizerState() override { return m_optimizer.state(); }
+
+private:
+    RankerNet m_net;
+    torch::Device m_device;
+    bool m_onCpu = true;
+    double m_margin = 1.0;
+    bool m_hasTies = false;
+    std::vector<torch::Tensor> m_parameters;
+    FusedAdam m_optimizer;
+    torch::Tensor m_X, m_pairA, m_pairB, m_labels, m_order;
+    torch::Tensor m_correct, m_decisive;
+    int64_t m_correctCount = 0, m_decisiveCount = 0;
+};
 
 /// The unique items of `pairs`, ascending.
 std::vector<int32_t> itemsOf(const Dataset &ds, const std::vector<int32_t> &pairs)
@@ -345,7 +418,8 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     }
     const size_t resumedHistory = result.lossHistory.size();
 
-    // Same seed, data and settings: same initial weights, shuffles and dropout masks.
+    // Same seed, data and settings: same initial weights, shuffles and dropout masks. Both paths
+    // start from LibTorch's initialisation and shuffle with its generator.
     torch::manual_seed(config.seed + uint64_t(firstEpoch - 1));
     RankerNet net(layout.featureDim(), hidden, config.dropout);
     {
@@ -355,43 +429,57 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     }
     if (resume)
         loadWeights(net, resume->weights);
-    net->to(device);
-    std::vector<torch::Tensor> parameters = orderedParameters(net);
-    FusedAdam optimizer(parameters, config.learningRate, config.weightDecay);
-    if (resume)
-        optimizer.restore(resume->optimizer);
 
-    // Whole-tensor data: one standardised feature row per unique item, index tensors for pairs.
+    // One standardised feature row per unique item; A, B and label per pair.
     std::vector<float> rows = rawFeatureMatrix(ds, layout);
     standardise(rows, layout);
     const int64_t features = layout.featureDim();
-    torch::Tensor X =
-        torch::from_blob(rows.data(), {int64_t(ds.items.size()), features}, torch::kFloat32).clone().to(device);
-    std::vector<float>().swap(rows);
-    const int64_t pairCount = int64_t(ds.pairs.size());
-    std::vector<int64_t> aIndex(static_cast<size_t>(pairCount)), bIndex(static_cast<size_t>(pairCount));
-    std::vector<float> labelValues(static_cast<size_t>(pairCount));
-    for (size_t i = 0; i < size_t(pairCount); ++i) {
-        aIndex[i] = ds.pairs[i].a;
-        bIndex[i] = ds.pairs[i].b;
+    std::vector<int32_t> pairA(ds.pairs.size()), pairB(ds.pairs.size());
+    std::vector<float> labelValues(ds.pairs.size());
+    for (size_t i = 0; i < ds.pairs.size(); ++i) {
+        pairA[i] = ds.pairs[i].a;
+        pairB[i] = ds.pairs[i].b;
         labelValues[i] = float(ds.pairs[i].label);
     }
-    torch::Tensor pairA = torch::tensor(aIndex, torch::kLong).to(device);
-    torch::Tensor pairB = torch::tensor(bIndex, torch::kLong).to(device);
-    torch::Tensor labels = torch::tensor(labelValues, torch::kFloat32).to(device);
-    const torch::Tensor trainIndex = torch::tensor(trainList, torch::kLong);
-    bool trainHasTies = false;
+    TrainingData data;
+    data.features = &rows;
+    data.items = int64_t(ds.items.size());
+    data.featureDim = int(features);
+    data.pairA = &pairA;
+    data.pairB = &pairB;
+    data.labels = &labelValues;
     for (int64_t i : trainList)
-        trainHasTies |= ds.pairs[size_t(i)].label == 0;
-    const EvalSet valSet = makeEvalSet(ds, valList, device);
-    const EvalSet crossSet = makeEvalSet(ds, crossList, device);
+        data.trainHasTies |= ds.pairs[size_t(i)].label == 0;
+    const EvalSet valSet = makeEvalSet(ds, valList);
+    const EvalSet crossSet = makeEvalSet(ds, crossList);
+
+    const int64_t trainCount = int64_t(trainList.size());
+    const int64_t batchSize = std::min<int64_t>(config.batchSize, trainCount);
+    const int batches = int((trainCount + batchSize - 1) / batchSize);
+    std::unique_ptr<TrainingEngine> engine;
+    const bool fast = device.is_cpu() && config.path != TrainingPath::LibTorch;
+    if (fast) {
+        const ThreadChoice choice =
+            chooseThreads(config.threads, FastShape{int(features), hidden, int(batchSize)}, config.dropout);
+        result.threads = choice.threads;
+        result.threadsSource = choice.source;
+        result.threadsShapeClass = choice.shapeClass;
+        result.threadsSecondsPerStep = choice.secondsPerStep;
+        result.trainingPath = "fast";
+        engine = makeFastEngine(data, config, weightsOf(net, layout, hidden),
+                                resume ? resume->optimizer : OptimizerState(), int(batchSize), choice.threads);
+    } else {
+        result.threadsSource = config.threads > 0 ? "asked" : "LibTorch default";
+        result.trainingPath = "libtorch";
+        net->to(device);
+        engine = std::make_unique<LibTorchEngine>(net, data, config, resume ? &resume->optimizer : nullptr, device);
+    }
 
     auto takeSnapshot = [&](int epoch) {
         Snapshot s;
         s.epoch = epoch;
-        for (const torch::Tensor &p : parameters)
-            s.parameters.push_back(p.detach().clone());
-        s.optimizer = optimizer.state();
+        s.parameters = engine->parameters();
+        s.optimizer = engine->optimizerState();
         return s;
     };
     Snapshot kept = takeSnapshot(firstEpoch - 1);
@@ -405,10 +493,6 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     result.selectedBy = selectOnCross ? "one-new-item pairs" : hasVal ? "validation pairs" : "";
     double bestValLoss = std::numeric_limits<double>::infinity();
 
-    const bool onCpu = device.is_cpu();
-    const int64_t trainCount = trainIndex.numel();
-    const int64_t batchSize = std::min<int64_t>(config.batchSize, trainCount);
-    const int batches = int((trainCount + batchSize - 1) / batchSize);
     std::string where = "validating on " + std::to_string(valList.size());
     if (split.by == ValidationBy::Items && hasVal)
         where += " pairs of " + std::to_string(split.heldOutItems.size()) + " held-out items (" +
@@ -416,18 +500,20 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     else if (split.by == ValidationBy::Pairs && hasVal)
         where += " held-out pairs (their items are trained on: optimistic)";
     observer.onLog("training on " + std::to_string(trainCount) + " pairs, " + where + "; " + std::to_string(features) +
-                   " features, device " + result.device + ", " + std::to_string(result.threads) +
-                   (result.threads == 1 ? " thread" : " threads"));
+                   " features, device " + result.device + (fast ? " (fast path)" : "") + ", " +
+                   std::to_string(result.threads) + (result.threads == 1 ? " thread" : " threads") + " (" +
+                   result.threadsSource + ")");
 
-    net->train();
-    optimizer.zeroGrad();
+    const torch::Tensor trainIndex = torch::tensor(trainList, torch::kLong);
+    std::vector<int64_t> order(trainList.size());
     for (int epoch = firstEpoch; epoch <= lastEpoch && result.end == RunEnd::Completed; ++epoch) {
         const Clock::time_point epochStart = Clock::now();
-        const torch::Tensor order = trainIndex.index_select(0, torch::randperm(trainCount, torch::kLong)).to(device);
+        {
+            const torch::Tensor shuffled = trainIndex.index_select(0, torch::randperm(trainCount, torch::kLong));
+            std::copy(shuffled.data_ptr<int64_t>(), shuffled.data_ptr<int64_t>() + trainCount, order.begin());
+        }
+        engine->beginEpoch(order);
         double lossSum = 0;
-        torch::Tensor correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
-        torch::Tensor decisive = torch::zeros_like(correct);
-        int64_t correctCount = 0, decisiveCount = 0;
         int64_t seen = 0;
         for (int batch = 0; batch < batches; ++batch) {
             if (observer.stopRequested()) {
@@ -436,39 +522,14 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
                 break;
             }
             const int64_t start = int64_t(batch) * batchSize;
-            const torch::Tensor idx = order.slice(0, start, std::min(trainCount, start + batchSize));
-            const int64_t n = idx.numel();
-            // Score A and B in one pass: one larger matrix product instead of two.
-            const torch::Tensor scores =
-                net->scoreStandardised(X.index_select(0, torch::cat({pairA.index_select(0, idx), pairB.index_select(0, idx)})));
-            const torch::Tensor diff = scores.slice(0, 0, n) - scores.slice(0, n, 2 * n);
-            const torch::Tensor y = labels.index_select(0, idx);
-            const torch::Tensor loss = pairLoss(diff, y, config.margin, trainHasTies).mean();
-            const double lossValue = loss.item<double>();
+            const int64_t n = std::min(trainCount, start + batchSize) - start;
+            const double lossValue = engine->step(start, n, epoch, batch);
             if (!std::isfinite(lossValue)) {
                 result.end = RunEnd::Diverged;
                 result.message = "diverged: the loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
                                  " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch + 1) +
                                  "; try a lower learning rate";
                 break;
-            }
-            loss.backward();
-            optimizer.step();
-            if (onCpu) {
-                // A handful of values: a plain loop beats four tensor ops.
-                const torch::Tensor d = diff.detach();
-                const float *dp = d.data_ptr<float>();
-                const float *yp = y.data_ptr<float>();
-                for (int64_t k = 0; k < n; ++k)
-                    if (yp[k] != 0.0f) {
-                        ++decisiveCount;
-                        correctCount += dp[k] * yp[k] > 0.0f;
-                    }
-            } else {
-                torch::NoGradGuard noGrad;
-                const torch::Tensor isDecisive = y != 0;
-                correct += ((diff * y) > 0).logical_and(isDecisive).sum();
-                decisive += isDecisive.sum();
             }
             lossSum += lossValue * double(n);
             seen += n;
@@ -483,21 +544,19 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         if (result.end != RunEnd::Completed)
             break;
         const double trainSeconds = secondsSince(epochStart);
-        bool finite = true;
-        for (const torch::Tensor &p : parameters)
-            finite = finite && torch::isfinite(p).all().item<bool>();
+        const bool finite = engine->parametersFinite();
         EpochReport report;
         report.epoch = epoch;
         report.epochs = lastEpoch;
         report.trainLoss = lossSum / double(seen);
-        correctCount += correct.item<int64_t>();
-        decisiveCount += decisive.item<int64_t>();
+        int64_t correctCount = 0, decisiveCount = 0;
+        engine->epochAccuracy(correctCount, decisiveCount);
         report.trainAccuracy = decisiveCount > 0 ? double(correctCount) / double(decisiveCount) : kNaN;
-        const SplitStats val = evaluateSet(net, X, valSet, config.margin);
+        const SplitStats val = engine->evaluate(valSet);
         report.valLoss = val.loss;
         report.valAccuracy = val.accuracy;
         report.valTieAgreement = val.tieAgreement;
-        const SplitStats cross = evaluateSet(net, X, crossSet, config.margin);
+        const SplitStats cross = engine->evaluate(crossSet);
         report.crossLoss = cross.loss;
         report.crossAccuracy = cross.accuracy;
         report.seconds = secondsSince(epochStart);
@@ -535,12 +594,9 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     if (result.epochsCompleted == 0)
         result.epochsCompleted = firstEpoch - 1;
 
-    // Put the kept weights back (the best epoch's, the last epoch's, or the last good ones).
-    {
-        torch::NoGradGuard noGrad;
-        for (size_t i = 0; i < parameters.size(); ++i)
-            parameters[i].copy_(kept.parameters[i]);
-    }
+    // The kept weights (the best epoch's, the last epoch's, or the last good ones).
+    engine->setParameters(kept.parameters);
+    engine.reset();
     result.keptEpoch = kept.epoch;
     if (result.end == RunEnd::Completed && !result.stoppedEarly)
         result.message = "completed " + std::to_string(config.epochs) + " epochs" +
@@ -553,7 +609,12 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     // The checkpoint is one consistent state: the kept epoch's weights, its Adam moments, its epoch
     // number and the histories up to it, so that --resume continues from exactly there.
     Checkpoint &cp = result.checkpoint;
-    cp.weights = weightsOf(net, layout, hidden);
+    cp.weights.layout = layout;
+    cp.weights.hiddenDim = hidden;
+    std::vector<float> *targets[6] = {&cp.weights.w1, &cp.weights.b1, &cp.weights.w2,
+                                      &cp.weights.b2, &cp.weights.w3, &cp.weights.b3};
+    for (size_t i = 0; i < 6; ++i)
+        *targets[i] = std::move(kept.parameters[i]);
     cp.optimizer = kept.optimizer;
     cp.epoch = kept.epoch;
     const size_t keptEntries = resumedHistory + size_t(std::max(0, kept.epoch - (firstEpoch - 1)));

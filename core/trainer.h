@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ranker {
@@ -15,6 +16,10 @@ struct Dataset;
 enum class TiePolicy { Hinge, Skip };
 enum class KeepPolicy { Auto, Best, Last };
 enum class RunEnd { Completed, Cancelled, Diverged };
+/// How steps are computed. Auto: the fast CPU path (core/training/fast_mlp.h) on the CPU, LibTorch
+/// on CUDA. The two give the same results within float rounding, but not bit for bit, and their
+/// dropout masks come from different generators.
+enum class TrainingPath { Auto, LibTorch, Fast };
 
 const char *toString(TiePolicy policy);
 const char *toString(KeepPolicy policy);
@@ -38,7 +43,7 @@ struct TrainConfig
     std::string device = "auto";
     TiePolicy ties = TiePolicy::Hinge;
     KeepPolicy keep = KeepPolicy::Auto;
-    int threads = 0; ///< 0: LibTorch's default
+    int threads = 0; ///< 0: the fastest for this machine and shape (measured once, cached)
     double dropout = 0.2;
     double weightDecay = 0; ///< Adam's L2 penalty, as torch.optim.Adam(weight_decay=…)
     int patience = 0;       ///< stop after this many epochs without a lower validation loss (0: never)
@@ -46,6 +51,9 @@ struct TrainConfig
     /// epochs and export that model.
     bool refit = false;
     int cvFolds = 0; ///< K ≥ 2: K item-grouped folds, then a refit on every pair (0: off)
+    /// Not part of the saved configuration: for tests and comparisons. A fast path asked for on
+    /// CUDA takes LibTorch.
+    TrainingPath path = TrainingPath::Auto;
 
     /// @throw Error naming the first setting out of range.
     void validate() const;
@@ -116,6 +124,12 @@ struct TrainResult
     std::string message;       ///< why it ended, for a person
     std::string device;
     int threads = 0;
+    /// Why that many: "asked", "calibrated", "cached", "OMP_NUM_THREADS", "one CPU" (fast path),
+    /// "LibTorch default" (LibTorch path with --threads 0).
+    std::string threadsSource;
+    std::string threadsShapeClass;                             ///< the calibration's cache key
+    std::vector<std::pair<int, double>> threadsSecondsPerStep; ///< the calibration's figures
+    std::string trainingPath;                                  ///< "fast" or "libtorch"
     int firstEpoch = 1;      ///< 1 for a fresh run, checkpoint epoch + 1 when resumed
     int epochsRequested = 0; ///< epochs this run was asked for
     int epochsCompleted = 0; ///< epochs finished in total (resumed ones included)

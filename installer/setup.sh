@@ -30,7 +30,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev
   nlohmann-json3-dev libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
   libcli11-dev libsimdjson-dev libssl-dev
-  libopenblas0-openmp
+  libopenblas0-openmp libblas-dev
   xvfb xauth
   chromium python3-opencv python3-sklearn
   strace    # tst_hostile_inputs: SIGKILL injected at every rename and write of a run's files

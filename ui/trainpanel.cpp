@@ -308,8 +308,9 @@ QWidget *TrainPanel::createForm()
     m_threads = new QSpinBox(engine);
     m_threads->setObjectName(QStringLiteral("threadsSpin"));
     m_threads->setRange(0, 1024);
-    m_threads->setSpecialValueText(tr("LibTorch default"));
-    m_threads->setToolTip(tr("CPU threads for LibTorch (--threads, 0: its default)"));
+    m_threads->setSpecialValueText(tr("Fastest (measured)"));
+    m_threads->setToolTip(tr("CPU threads for training (--threads). Fastest: measured once for this machine and "
+                             "data shape, then cached; the thread count never changes the results"));
     form4->addRow(tr("Threads"), m_threads);
 
     m_device = new QComboBox(engine);
