@@ -32,7 +32,7 @@ namespace {
 constexpr const char *kSuggestUsage =
     "ranker-train suggest --input F [--model RUN] --count N [--items F] [--output FILE] [--seed S] "
     "[--strategy uncertain|random] [--json]";
-constexpr const char *kBtUsage = "ranker-train bt --input F [--output CSV] [--top N] [--json]";
+constexpr const char *kBtUsage = "ranker-train bt --input F [--model RUN] [--output CSV] [--top N] [--json]";
 
 int fail(JsonStdout &json, const char *usage, int code, const std::string &message)
 {
@@ -242,7 +242,9 @@ void addLabellingCommands(CLI::App &app, LabellingOptions &o)
     b->add_option("--input", o.input, "Path to JSONL dataset file (- reads stdin)")->required();
     b->add_option("--output", o.output,
                   "Write the ranking as CSV to this file, atomically (default: a table on stdout)");
-    b->add_option("--top", o.top, "Show only the best N (0: all)");
+    b->add_option("--model", o.model,
+                  "A run folder or .pth: its ranking beside the labels', the items where they differ most first");
+    b->add_option("--top", o.top, "Show only the first N rows (0: all)");
     b->add_option("--embedding-dim", o.embeddingDim, "Embedding dimension")->capture_default_str();
     b->add_option("--embeddings", o.embeddings,
                   "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
@@ -395,46 +397,85 @@ int runBradleyTerryCommand(const LabellingOptions &o, JsonStdout &json)
         load.embeddingsPath = o.embeddings;
         if (!o.embeddings.empty())
             requireReadableFile(o.embeddings, "--embeddings");
+        std::string pth;
+        std::unique_ptr<RankerModel> model;
+        if (!o.model.empty()) {
+            pth = checkpointPathFor(o.model);
+            model = std::make_unique<RankerModel>(loadCheckpoint(pth).weights);
+            load.embeddingDim = model->layout().embeddingDim;
+        }
         const LoadedInput in = loadInput(o.input, load);
         const Dataset &ds = in.ds;
         reportSkipped(ds);
         if (ds.pairs.empty())
             throw Error(ds.path + ": no labelled pairs to fit");
         const BradleyTerryFit fit = fitBradleyTerry(ds);
-        std::vector<int32_t> order = fit.ranking();
-        if (o.top > 0 && order.size() > o.top)
-            order.resize(o.top);
 
-        std::string csv = "rank,id,item_type,strength,low,high,std_error,comparisons,wins\n";
+        // Rows: by the labels' rank, or with --model the items where the two rankings disagree most first.
+        std::vector<RankComparison> rows;
+        if (model) {
+            std::vector<double> scores;
+            for (float v : scoreItems(*model, ds))
+                scores.push_back(double(v));
+            rows = compareWithModel(fit, scores);
+        } else {
+            const std::vector<int32_t> order = fit.ranking();
+            for (size_t k = 0; k < order.size(); ++k)
+                rows.push_back({order[k], int64_t(k + 1), 0, 0.0, false});
+        }
+        if (o.top > 0 && rows.size() > o.top)
+            rows.resize(o.top);
+
+        std::string csv = model
+                              ? "rank,model_rank,id,item_type,strength,low,high,std_error,comparisons,wins,model_score,"
+                                "model_outside_interval\n"
+                              : "rank,id,item_type,strength,low,high,std_error,comparisons,wins\n";
         nlohmann::json items = nlohmann::json::array();
-        for (size_t rank = 0; rank < order.size(); ++rank) {
-            const BradleyTerryItem &b = fit.items[size_t(order[rank])];
-            const Item &item = ds.items[size_t(b.item)];
+        for (const RankComparison &row : rows) {
+            const BradleyTerryItem &b = fit.items[size_t(row.item)];
+            const Item &item = ds.items[size_t(row.item)];
             char numbers[160];
             std::snprintf(numbers, sizeof numbers, "%.6f,%.6f,%.6f,%.6f,%lld,%g", b.strength, b.low, b.high, b.stdError,
                           static_cast<long long>(b.comparisons), b.wins);
-            csv += std::to_string(rank + 1) + "," + nlohmann::json(item.id).dump() + "," +
-                   nlohmann::json(item.itemType).dump() + "," + numbers + "\n";
-            items.push_back({{"rank", rank + 1},
-                             {"id", item.id},
-                             {"item_type", item.itemType},
-                             {"strength", b.strength},
-                             {"low", b.low},
-                             {"high", b.high},
-                             {"std_error", b.stdError},
-                             {"comparisons", b.comparisons},
-                             {"wins", b.wins}});
+            csv += std::to_string(row.labelRank) + (model ? "," + std::to_string(row.modelRank) : std::string()) + "," +
+                   nlohmann::json(item.id).dump() + "," + nlohmann::json(item.itemType).dump() + "," + numbers;
+            if (model)
+                csv += "," + formatNumber(row.modelScore, "%.6f") + (row.outsideInterval ? ",true" : ",false");
+            csv += "\n";
+            nlohmann::json entry = {
+                {"rank", row.labelRank}, {"id", item.id},  {"item_type", item.itemType}, {"strength", b.strength},
+                {"low", b.low},          {"high", b.high}, {"std_error", b.stdError},    {"comparisons", b.comparisons},
+                {"wins", b.wins}};
+            if (model) {
+                entry["model_rank"] = row.modelRank;
+                entry["model_score"] = row.modelScore;
+                entry["model_outside_interval"] = row.outsideInterval;
+            }
+            items.push_back(entry);
         }
         if (!o.output.empty()) {
             writeFileAtomically(o.output, csv);
-            std::printf("wrote %zu items to %s\n", order.size(), o.output.c_str());
+            std::printf("wrote %zu items to %s\n", rows.size(), o.output.c_str());
+        } else if (model) {
+            std::printf("%5s  %5s  %8s  %19s  %5s  %6s  %8s  %-24s  %s\n", "rank", "model", "strength", "95% interval",
+                        "pairs", "wins", "score", "id", "item_type");
+            for (const RankComparison &row : rows) {
+                const BradleyTerryItem &b = fit.items[size_t(row.item)];
+                const Item &item = ds.items[size_t(row.item)];
+                std::printf("%5lld  %5lld%s %8.3f  [%7.3f, %7.3f]  %5lld  %6g  %8.3f  %-24s  %s\n",
+                            static_cast<long long>(row.labelRank), static_cast<long long>(row.modelRank),
+                            row.outsideInterval ? "*" : " ", b.strength, b.low, b.high,
+                            static_cast<long long>(b.comparisons), b.wins, row.modelScore, item.id.c_str(),
+                            item.itemType.c_str());
+            }
         } else {
             std::printf("%5s  %8s  %19s  %5s  %6s  %-24s  %s\n", "rank", "strength", "95% interval", "pairs", "wins",
                         "id", "item_type");
-            for (size_t rank = 0; rank < order.size(); ++rank) {
-                const BradleyTerryItem &b = fit.items[size_t(order[rank])];
-                const Item &item = ds.items[size_t(b.item)];
-                std::printf("%5zu  %8.3f  [%7.3f, %7.3f]  %5lld  %6g  %-24s  %s\n", rank + 1, b.strength, b.low, b.high,
+            for (const RankComparison &row : rows) {
+                const BradleyTerryItem &b = fit.items[size_t(row.item)];
+                const Item &item = ds.items[size_t(row.item)];
+                std::printf("%5lld  %8.3f  [%7.3f, %7.3f]  %5lld  %6g  %-24s  %s\n",
+                            static_cast<long long>(row.labelRank), b.strength, b.low, b.high,
                             static_cast<long long>(b.comparisons), b.wins, item.id.c_str(), item.itemType.c_str());
             }
         }
@@ -443,9 +484,14 @@ int runBradleyTerryCommand(const LabellingOptions &o, JsonStdout &json)
                     static_cast<long long>(fit.decisive), static_cast<long long>(fit.ties), ds.items.size(),
                     fit.converged ? "converged" : "NOT converged", fit.iterations, BradleyTerryOptions().priorSd,
                     fit.exactIntervals ? "" : "; intervals from each item's own curvature (narrower)");
+        if (model)
+            std::printf("beside the model %s: the items where the two rankings differ most first; * the model's rank "
+                        "is outside what the item's interval allows\n",
+                        pth.c_str());
         json.write({{"ok", true},
                     {"exit_code", 0},
                     {"input", ds.path},
+                    {"model", pth.empty() ? nlohmann::json() : nlohmann::json(pth)},
                     {"output", o.output.empty() ? nlohmann::json() : nlohmann::json(o.output)},
                     {"decisive", fit.decisive},
                     {"ties", fit.ties},

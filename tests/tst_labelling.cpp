@@ -291,6 +291,31 @@ private Q_SLOTS:
         QVERIFY(fit.items[1].strength < fit.items[0].strength);
     }
 
+    void bradleyTerry_besideModel_disagreementsFirst()
+    {
+        // Labels say 0 > 1 > 2 > 3 many times over; the model agrees except that it puts 3 on top.
+        std::vector<Comparison> c;
+        for (int k = 0; k < 20; ++k)
+            for (int a = 0; a < 3; ++a)
+                c.push_back({a, a + 1, 1.0});
+        const BradleyTerryFit fit = fitBradleyTerry(5, c); // item 4: never compared
+        const std::vector<RankComparison> rows = compareWithModel(fit, {3.0, 2.0, 1.0, 9.0, 100.0});
+        QCOMPARE(rows.size(), size_t(4)); // the uncompared item is left out
+        QCOMPARE(rows[0].item, 3);
+        QCOMPARE(rows[0].labelRank, int64_t(4));
+        QCOMPARE(rows[0].modelRank, int64_t(1));
+        QVERIFY(rows[0].outsideInterval);
+        for (size_t k = 1; k < rows.size(); ++k) {
+            QCOMPARE(rows[k].modelRank, rows[k].labelRank + 1); // each moved down one by item 3
+            QCOMPARE(rows[k].item, int32_t(k - 1));
+        }
+        // Where the labels are few, the interval allows any rank: nothing is outside it.
+        const BradleyTerryFit weak = fitBradleyTerry(4, {{0, 1, 1.0}, {2, 3, 1.0}});
+        for (const RankComparison &row : compareWithModel(weak, {0.0, 1.0, 2.0, 3.0}))
+            QVERIFY(!row.outsideInterval);
+        QVERIFY_THROWS_EXCEPTION(Error, compareWithModel(fit, {1.0}));
+    }
+
     // --- Suggested pairs ---
 
     void suggest_neverReturnsLabelledOrImpliedPairs_data()
@@ -668,6 +693,24 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), 5);
         QCOMPARE(rows[0], QByteArray("rank,id,item_type,strength,low,high,std_error,comparisons,wins"));
         QVERIFY(rows[1].startsWith("1,\"a\",\"project\","));
+
+        // Beside a model: both ranks per item, every compared item once.
+        const Run m = run({QStringLiteral("bt"), QStringLiteral("--input"), m_data, QStringLiteral("--model"), m_run,
+                           QStringLiteral("--json")});
+        QVERIFY2(m.exitCode == 0, m.err.constData());
+        const nlohmann::json mj = nlohmann::json::parse(m.out.toStdString());
+        std::set<int64_t> labelRanks, modelRanks;
+        int64_t previous = -1;
+        for (const nlohmann::json &item : mj["items"]) {
+            labelRanks.insert(item["rank"].get<int64_t>());
+            modelRanks.insert(item["model_rank"].get<int64_t>());
+            const int64_t gap = std::llabs(item["rank"].get<int64_t>() - item["model_rank"].get<int64_t>());
+            QVERIFY(previous < 0 || gap <= previous); // the largest disagreements first
+            previous = gap;
+        }
+        QCOMPARE(labelRanks.size(), mj["items"].size());
+        QCOMPARE(modelRanks.size(), mj["items"].size());
+        QCOMPARE(*modelRanks.rbegin(), int64_t(mj["items"].size()));
     }
 };
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <functional>
 #include <numeric>
 
 namespace ranker {
@@ -269,6 +271,54 @@ BradleyTerryFit fitBradleyTerry(const Dataset &ds, const BradleyTerryOptions &op
     for (const Pair &p : ds.pairs)
         comparisons.push_back({p.a, p.b, p.label > 0 ? 1.0 : p.label < 0 ? 0.0 : 0.5});
     return fitBradleyTerry(ds.items.size(), comparisons, options);
+}
+
+std::vector<RankComparison> compareWithModel(const BradleyTerryFit &fit, const std::vector<double> &modelScores)
+{
+    if (modelScores.size() != fit.items.size())
+        throw Error("Bradley–Terry: " + std::to_string(modelScores.size()) + " model scores for " +
+                    std::to_string(fit.items.size()) + " items");
+    std::vector<int32_t> compared;
+    for (const BradleyTerryItem &item : fit.items)
+        if (item.comparisons > 0)
+            compared.push_back(item.item);
+    // Ranks among the compared items, by the labels and by the model (equal values keep item order).
+    auto ranksBy = [&](auto value) {
+        std::vector<int32_t> order = compared;
+        std::stable_sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return value(x) > value(y); });
+        std::vector<int64_t> rank(fit.items.size(), 0);
+        for (size_t k = 0; k < order.size(); ++k)
+            rank[size_t(order[k])] = int64_t(k + 1);
+        return rank;
+    };
+    const std::vector<int64_t> labelRank = ranksBy([&](int32_t i) { return fit.items[size_t(i)].strength; });
+    const std::vector<int64_t> modelRank = ranksBy([&](int32_t i) { return modelScores[size_t(i)]; });
+    // Where an item's interval ends fall among the other items' strengths: the rank range the labels allow.
+    std::vector<double> strengths;
+    for (int32_t i : compared)
+        strengths.push_back(fit.items[size_t(i)].strength);
+    std::sort(strengths.begin(), strengths.end(), std::greater<double>());
+    auto rankOf = [&](double strength) {
+        return int64_t(std::upper_bound(strengths.begin(), strengths.end(), strength, std::greater<double>()) -
+                       strengths.begin());
+    };
+    std::vector<RankComparison> out;
+    for (int32_t i : compared) {
+        const BradleyTerryItem &b = fit.items[size_t(i)];
+        RankComparison c;
+        c.item = i;
+        c.labelRank = labelRank[size_t(i)];
+        c.modelRank = modelRank[size_t(i)];
+        c.modelScore = modelScores[size_t(i)];
+        const int64_t best = rankOf(b.high) + 1, worst = std::max<int64_t>(1, rankOf(b.low));
+        c.outsideInterval = c.modelRank < best || c.modelRank > worst;
+        out.push_back(c);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const RankComparison &x, const RankComparison &y) {
+        const int64_t dx = std::llabs(x.labelRank - x.modelRank), dy = std::llabs(y.labelRank - y.modelRank);
+        return dx != dy ? dx > dy : x.labelRank < y.labelRank;
+    });
+    return out;
 }
 
 } // namespace ranker

@@ -70,4 +70,24 @@ BradleyTerryFit fitBradleyTerry(size_t itemCount, const std::vector<Comparison> 
 /// The same over a dataset's labelled pairs (label 1: A won, −1: B won, 0: a tie).
 BradleyTerryFit fitBradleyTerry(const Dataset &ds, const BradleyTerryOptions &options = {});
 
+/// One item under both rankings: the labels' (Bradley–Terry) and a model's.
+struct RankComparison
+{
+    int32_t item = 0;
+    int64_t labelRank = 0; ///< 1-based, strongest first
+    int64_t modelRank = 0; ///< 1-based, highest score first
+    double modelScore = 0;
+    /// The model's score is outside what the labels allow: the item's interval, mapped onto model
+    /// ranks (the ranks the labels' strengths low and high would take), does not hold modelRank.
+    bool outsideInterval = false;
+};
+
+/**
+ * The two rankings side by side, the items where they disagree most first (by |labelRank −
+ * modelRank|; equal ones by label rank). Items never compared are left out: the labels say
+ * nothing about them.
+ * @throw Error when `modelScores` is not one per item of the fit.
+ */
+std::vector<RankComparison> compareWithModel(const BradleyTerryFit &fit, const std::vector<double> &modelScores);
+
 } // namespace ranker
