@@ -303,7 +303,10 @@ int runSuggestCommand(const LabellingOptions &o, JsonStdout &json)
         const Suggestions found = suggestPairs(ds, scores, options);
         if (found.pairs.empty())
             throw Error(ds.path + ": no pair is left to suggest: every pair of items " +
-                        (o.acrossTypes ? "" : "of one item type ") + "is labelled or implied by the labels");
+                        (o.acrossTypes ? "" : "of one item type ") + "is labelled or implied by the labels" +
+                        (found.implied.empty() ? std::string()
+                                               : " (" + std::to_string(found.impliedSkipped) + " implied, such as " +
+                                                     chainText(ds, found.implied.front().chain) + ")"));
 
         std::set<int32_t> used;
         for (const SuggestedPair &p : found.pairs) {

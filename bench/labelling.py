@@ -106,8 +106,10 @@ def train(args, labelled, test, out_dir, seed):
 
 
 def suggest(args, labelled, pool, run_dir, strategy, count, seed, out):
-    cmd = [args.trainer, "suggest", "--input", labelled, "--items", pool, "--model", run_dir, "--count", str(count),
-           "--strategy", strategy, "--seed", str(seed), "--output", out]
+    cmd = [args.trainer, "suggest", "--input", labelled, "--items", pool, "--count", str(count),
+           "--strategy", strategy, "--seed", str(seed), "--output", out, "--embedding-dim", str(args.dim)]
+    if not args.no_model:
+        cmd += ["--model", run_dir]
     if args.coverage_weight is not None:
         cmd += ["--coverage-weight", str(args.coverage_weight)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -247,6 +249,7 @@ def main(argv=None):
     ap.add_argument("--hidden-dim", type=int, default=32)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--coverage-weight", type=float, default=None, help="suggest --coverage-weight (default: its own)")
+    ap.add_argument("--no-model", action="store_true", help="suggest from the labels alone (an ablation)")
     ap.add_argument("--plot", default=None, help="PNG to write the curve to (e.g. docs/labelling-curve.png)")
     ap.add_argument("--keep-files", action="store_true")
     args = ap.parse_args(argv)
