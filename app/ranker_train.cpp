@@ -3,6 +3,7 @@
 #include "app/cli_conventions.h"
 #include "app/console_progress.h"
 #include "app/dataset_check.h"
+#include "app/labelling_command.h"
 #include "app/sweep_command.h"
 
 #include "core/error.h"
@@ -65,6 +66,8 @@ std::string usageFor(const CLI::App &in)
         return "ranker-train check --input F [--embedding-dim D] [--embeddings F] [--strict] [--json]";
     if (in.get_name() == "kit")
         return "ranker-train kit RUN [--output DIR] [--json]";
+    if (const std::string labelling = cli::labellingUsage(in.get_name()); !labelling.empty())
+        return labelling;
     if (in.get_name() == "sweep")
         return "ranker-train sweep --input F --output DIR (--param KEY=V1,V2 … | --seed-grid) [--random N] "
                "[--parallel N] [--resume] [training flags]";
@@ -384,10 +387,12 @@ int main(int argc, char **argv)
     Extras extras = addConventions(app, request, maxLineMiB);
     cli::SweepOptions sweep;
     cli::addSweepCommand(app, sweep);
+    cli::LabellingOptions labelling;
+    cli::addLabellingCommands(app, labelling);
 
     if (const int code = cli::parseCommandLine(app, argc, argv, "ranker-train", usageFor); code >= 0)
         return code;
-    if (extras.json)
+    if (extras.json || labelling.json)
         g_json.enable();
     if (maxLineMiB < 1 || maxLineMiB > kMaxLineMiB)
         return fail(cli::ExitUsage, "--max-line-mib must be between 1 and " + std::to_string(kMaxLineMiB) + ", got " +
@@ -401,6 +406,10 @@ int main(int argc, char **argv)
         return runCheck(request, maxLineMiB);
     if (extras.kit->parsed())
         return runKit(extras);
+    if (labelling.suggest->parsed())
+        return cli::runSuggestCommand(labelling, g_json);
+    if (labelling.bt->parsed())
+        return cli::runBradleyTerryCommand(labelling, g_json);
     if (sweep.command->parsed()) {
         if (request.input.empty() || request.outputDir.empty())
             return fail(cli::ExitUsage, "the following arguments are required: --input, --output");
