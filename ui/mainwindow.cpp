@@ -97,14 +97,17 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
 
     // History → Train: reuse a run's settings, or continue from its checkpoint.
-    connect(m_historyPanel, &RunHistoryPanel::trainAgainRequested, this, [this](const QString &configJson) {
-        applyRunConfig(configJson);
-        m_trainPanel->setResumeCheckpoint(QString());
-    });
+    connect(m_historyPanel, &RunHistoryPanel::trainAgainRequested, this,
+            [this](const QString &configJson, const QString &datasetPath) {
+                applyRunConfig(configJson);
+                m_trainPanel->setResumeCheckpoint(QString());
+                followRunDataset(datasetPath, m_trainPanel->config().embeddingDim);
+            });
     connect(m_historyPanel, &RunHistoryPanel::continueTrainingRequested, this,
-            [this](const QString &pthPath, const QString &configJson) {
+            [this](const QString &pthPath, const QString &configJson, const QString &datasetPath) {
                 applyRunConfig(configJson);
                 m_trainPanel->setResumeCheckpoint(pthPath);
+                followRunDataset(datasetPath, m_trainPanel->config().embeddingDim);
             });
     // The Review place follows the open dataset; it reads the file itself (byte-preserving edits).
     connect(m_places, &QTabWidget::currentChanged, this, [this](int index) {
@@ -117,6 +120,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_loader, &DatasetLoader::loaded, this, &MainWindow::onLoaded);
     connect(m_loader, &DatasetLoader::failed, this,
             [this](const QString &path, const QString &message, const QStringList &diagnostics) {
+                m_trainAfterLoad = false;
                 m_datasetPanel->hideLoading();
                 m_datasetPanel->showLoadFailed(path, message, diagnostics);
                 if (!QFileInfo::exists(path)) {
@@ -127,6 +131,7 @@ MainWindow::MainWindow(QWidget *parent)
                 statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 8000);
             });
     connect(m_loader, &DatasetLoader::cancelled, this, [this](const QString &path) {
+        m_trainAfterLoad = false;
         m_datasetPanel->hideLoading();
         statusBar()->showMessage(
             tr("Stopped reading %1; the dataset shown stays loaded.").arg(QFileInfo(path).fileName()), 8000);
@@ -390,6 +395,11 @@ void MainWindow::onLoaded(const DatasetPtr &dataset, qint64 milliseconds)
         syncReviewPanel();
     m_trainAction->setEnabled(!m_trainPanel->isTraining());
     statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
+    if (std::exchange(m_trainAfterLoad, false)) {
+        m_trainPanel->showNotice(
+            tr("Loaded the run's dataset, %1: the form holds the run's settings.").arg(QFileInfo(path).fileName()));
+        setPlace(TrainPlace);
+    }
 }
 
 void MainWindow::refreshHistory()
@@ -412,8 +422,42 @@ void MainWindow::applyRunConfig(const QString &configJson)
         statusBar()->showMessage(tr("Cannot use that run's settings: %1").arg(QString::fromUtf8(e.what())), 8000);
         return;
     }
+    // Threads and device describe this machine, not the run: they stay as the form has them, so a
+    // run reused from another machine (or an old default) does not leak into later runs.
+    const ranker::TrainConfig form = m_trainPanel->config();
+    config.threads = form.threads;
+    config.device = form.device;
     m_trainPanel->setConfig(config);
     setPlace(TrainPlace);
+}
+
+void MainWindow::followRunDataset(const QString &runDataset, int embeddingDim)
+{
+    const QString current = m_dataset ? QString::fromStdString(m_dataset->path) : QString();
+    const QString runFile = QFileInfo(runDataset).fileName();
+    if (runDataset.isEmpty() || runDataset == QLatin1String("(stdin)")) {
+        m_trainPanel->showNotice(current.isEmpty()
+                                     ? tr("The run does not say which file it trained on: open a dataset to train.")
+                                     : tr("The run does not say which file it trained on: the next run uses %1.")
+                                           .arg(QFileInfo(current).fileName()));
+        return;
+    }
+    if (!current.isEmpty() && QFileInfo(current).absoluteFilePath() == QFileInfo(runDataset).absoluteFilePath() &&
+        m_dataset->embeddingDim == embeddingDim)
+        return; // the run's own dataset is open
+    if (!QFileInfo(runDataset).isFile()) {
+        m_trainPanel->showNotice(
+            current.isEmpty()
+                ? tr("The run trained on %1, which is no longer on disk: open a dataset to train.").arg(runDataset)
+                : tr("The run trained on %1, which is no longer on disk: the next run uses the open dataset, %2.")
+                      .arg(runDataset, QFileInfo(current).fileName()),
+            true);
+        return;
+    }
+    // Another file: read the run's own, then come back to the Train place.
+    m_trainAfterLoad = true;
+    m_trainPanel->showNotice(tr("Reading the run's dataset, %1…").arg(runFile));
+    m_loader->load(QFileInfo(runDataset).absoluteFilePath(), embeddingDim, QString());
 }
 
 void MainWindow::syncReviewPanel()

@@ -70,6 +70,9 @@ private:
     void onLoaded(const DatasetPtr &dataset, qint64 milliseconds);
     void refreshHistory();
     void applyRunConfig(const QString &configJson);
+    /// Train again / Continue: the run's dataset is loaded when it is another file that is still on
+    /// disk; otherwise the Train place says which dataset the next run will use.
+    void followRunDataset(const QString &runDataset, int embeddingDim);
     void syncReviewPanel();
     /// Reads the open dataset's file again, staying in the current place.
     void reloadDataset();
@@ -86,8 +89,9 @@ private:
     TrainPanel *m_trainPanel = nullptr;
     RunHistoryPanel *m_historyPanel = nullptr;
     ReviewPanel *m_reviewPanel = nullptr;
-    bool m_closeAfterRun = false; ///< the window was closed during training: close when the run ends
-    int m_reviewDim = 0;          ///< embedding dimension of the open dataset, for the Review place
+    bool m_trainAfterLoad = false; ///< a run's dataset is being loaded for Train again: back to Train then
+    bool m_closeAfterRun = false;  ///< the window was closed during training: close when the run ends
+    int m_reviewDim = 0;           ///< embedding dimension of the open dataset, for the Review place
     QMenu *m_recentMenu = nullptr;
     QAction *m_trainAction = nullptr;
     QAction *m_stopAction = nullptr;

@@ -607,6 +607,11 @@ void TrainPanel::updateButtons()
     }
 }
 
+void TrainPanel::showNotice(const QString &text, bool warning)
+{
+    setStatus(text, warning ? QStringLiteral("#8a5a00") : QString());
+}
+
 void TrainPanel::startTraining()
 {
     if (isTraining() || !m_dataset)

@@ -57,6 +57,8 @@ public:
     QString resumeCheckpoint() const { return m_resumePath; }
     /// The test file the next runs are evaluated on (empty: none); kept between runs.
     void setTestFile(const QString &path);
+    /// A line in the status area (amber when `warning`), e.g. which dataset the next run uses.
+    void showNotice(const QString &text, bool warning = false);
     QString testFile() const { return m_testPath; }
 
     /// Training finished but its files could not be written: the trained run waits in memory.

@@ -16,6 +16,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -25,6 +26,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QValueAxis>
@@ -52,6 +54,7 @@ private Q_SLOTS:
     void embeddingDimChanged_trainWaitsForReload();
     void aboutText_namesVersionsAndCuda();
     void epochAxis_integerTicksOnEveryEpochCount();
+    void trainAgain_loadsTheRunsDatasetAndKeepsMachineSettings();
 
 private:
     QTemporaryDir m_dir;
@@ -297,6 +300,70 @@ void TrainPanelTest::epochAxis_integerTicksOnEveryEpochCount()
         QVERIFY2((c.last - axis->min()) / c.step <= 10, qPrintable(what)); // at most 10 steps + 1 ticks
         QCOMPARE(axis->labelFormat(), QStringLiteral("%d"));
     }
+}
+
+void TrainPanelTest::trainAgain_loadsTheRunsDatasetAndKeepsMachineSettings()
+{
+    // Train again from History with another dataset open: the run's own dataset is read and the
+    // Train place says so; the form's threads (this machine's) are not replaced by the run's.
+    auto window = test::windowWithSample();
+    QVERIFY(window);
+    const QString sample = QString::fromStdString(window->dataset()->path);
+    QVERIFY(QDir().mkpath(workspace()));
+    const QString trained = workspace() + QStringLiteral("/trained.jsonl");
+    const QString other = workspace() + QStringLiteral("/other.jsonl");
+    for (const QString &copy : {trained, other}) {
+        QFile::remove(copy);
+        QVERIFY(QFile::copy(sample, copy));
+    }
+    auto isOpen = [&window](const QString &path) {
+        return window->dataset() && QFileInfo(QString::fromStdString(window->dataset()->path)).absoluteFilePath() ==
+                                        QFileInfo(path).absoluteFilePath();
+    };
+    window->openDataset(trained);
+    QTRY_VERIFY_WITH_TIMEOUT(isOpen(trained), 20000);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 2);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("threadsSpin")), 2);
+    auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
+    QSignalSpy finished(controller, &ui::TrainingController::finished);
+    QTest::mouseClick(window->findChild<QPushButton *>(QStringLiteral("trainButton")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 120000);
+    const QString runDir = finished.first().first().value<ui::RunOutcome>().runDir;
+
+    window->openDataset(other);
+    QTRY_VERIFY_WITH_TIMEOUT(isOpen(other), 20000);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 7);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("threadsSpin")), 1);
+
+    window->setPlace(ui::MainWindow::HistoryPlace);
+    auto *history = window->findChild<ui::RunHistoryPanel *>(QStringLiteral("historyPanel"));
+    QTRY_VERIFY(history->runCount() >= 1);
+    history->selectRuns({runDir});
+    QTest::mouseClick(history->findChild<QPushButton *>(QStringLiteral("trainAgainButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(isOpen(trained), 20000);
+    auto *places = window->findChild<QTabWidget *>(QStringLiteral("places"));
+    QTRY_COMPARE(places->currentIndex(), int(ui::MainWindow::TrainPlace));
+    auto *status = window->findChild<QLabel *>(QStringLiteral("trainStatus"));
+    QVERIFY2(status->text().contains(QLatin1String("Loaded the run's dataset, trained.jsonl")),
+             qPrintable(status->text()));
+    QCOMPARE(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->value(), 2);  // the run's
+    QCOMPARE(window->findChild<QSpinBox *>(QStringLiteral("threadsSpin"))->value(), 1); // the machine's
+
+    // The run's file gone: the open dataset stays, and the Train place says it is the one used.
+    window->openDataset(other);
+    QTRY_VERIFY_WITH_TIMEOUT(isOpen(other), 20000);
+    QVERIFY(QFile::remove(trained));
+    window->setPlace(ui::MainWindow::HistoryPlace);
+    history->selectRuns({runDir});
+    QTest::mouseClick(history->findChild<QPushButton *>(QStringLiteral("trainAgainButton")), Qt::LeftButton);
+    QCOMPARE(places->currentIndex(), int(ui::MainWindow::TrainPlace));
+    QVERIFY2(status->text().contains(QLatin1String("no longer on disk")) &&
+                 status->text().contains(QLatin1String("other.jsonl")),
+             qPrintable(status->text()));
+    QTest::qWait(200);
+    QVERIFY(isOpen(other));
 }
 
 QTEST_MAIN(TrainPanelTest)

@@ -406,7 +406,9 @@ void RunHistoryPanel::trainAgain()
     const int row = selectedSourceRow();
     if (row < 0)
         return;
-    Q_EMIT trainAgainRequested(configJsonOf(QString::fromStdString(m_model->run(row).folder)));
+    const RunSummary &run = m_model->run(row);
+    Q_EMIT trainAgainRequested(configJsonOf(QString::fromStdString(run.folder)),
+                               QString::fromStdString(run.datasetPath));
 }
 
 void RunHistoryPanel::continueTraining()
@@ -416,7 +418,8 @@ void RunHistoryPanel::continueTraining()
         return;
     const RunSummary &run = m_model->run(row);
     Q_EMIT continueTrainingRequested(QString::fromStdString(run.pthPath),
-                                     configJsonOf(QString::fromStdString(run.folder)));
+                                     configJsonOf(QString::fromStdString(run.folder)),
+                                     QString::fromStdString(run.datasetPath));
 }
 
 bool RunHistoryPanel::renameRun(const QString &folder, const QString &displayName)

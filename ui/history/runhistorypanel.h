@@ -71,9 +71,10 @@ public:
 
 Q_SIGNALS:
     /// "Train again with these settings": the run's TrainConfig as ranker::toJson() text.
-    void trainAgainRequested(const QString &configJson);
+    /// @param datasetPath the file the run trained on (metadata dataset.path; empty when unknown).
+    void trainAgainRequested(const QString &configJson, const QString &datasetPath);
     /// "Continue training": the run's checkpoint and its TrainConfig as ranker::toJson() text.
-    void continueTrainingRequested(const QString &pthPath, const QString &configJson);
+    void continueTrainingRequested(const QString &pthPath, const QString &configJson, const QString &datasetPath);
     /// The list was read again (after refresh() or a change on disk).
     void runsRefreshed(int count);
 
