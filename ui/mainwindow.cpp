@@ -161,6 +161,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_trainPanel->controller(), &TrainingController::failed, this, syncTrainActions);
     connect(m_trainPanel->controller(), &TrainingController::exportFailed, this, syncTrainActions);
     connect(m_trainPanel, &TrainPanel::runFinished, this, &MainWindow::refreshHistory);
+    connect(m_trainPanel, &TrainPanel::sweepFinished, this, &MainWindow::refreshHistory);
     // A window closed during training closes once the stopped run's files are written.
     connect(m_trainPanel, &TrainPanel::runFinished, this, [this] {
         if (std::exchange(m_closeAfterRun, false))

@@ -8,6 +8,7 @@
 #include "core/training/split.h"
 #include "ui/losschart.h"
 #include "ui/settings.h"
+#include "ui/sweeppanel.h"
 #include "ui/trainingworker.h"
 
 #include <QApplication>
@@ -475,6 +476,31 @@ QWidget *TrainPanel::createMonitor()
     resultsScroll->setFrameShape(QFrame::NoFrame);
     resultsScroll->setWidget(m_results);
     m_bottomTabs->addTab(resultsScroll, tr("Results"));
+    // Sweeps: the form's settings are the base, the tab says what varies.
+    m_sweep = new SweepPanel(
+        [this] {
+            SweepPanel::Source source;
+            if (m_dataset) {
+                source.datasetPath = QString::fromStdString(m_dataset->path);
+                source.embeddingDim = m_dataset->embeddingDim;
+            }
+            source.embeddingsPath = m_embeddingsFile;
+            source.testPath = m_testPath;
+            source.base = config();
+            source.workspace = m_settings->workspace;
+            return source;
+        },
+        m_bottomTabs);
+    m_bottomTabs->addTab(m_sweep, tr("Sweep"));
+    connect(m_sweep, &SweepPanel::useBestRequested, this, [this](const TrainConfig &best) {
+        setConfig(best);
+        storeForm();
+    });
+    connect(m_sweep, &SweepPanel::sweepStarted, this, &TrainPanel::updateButtons);
+    connect(m_sweep, &SweepPanel::sweepFinished, this, [this](const QString &folder, bool) {
+        updateButtons();
+        Q_EMIT sweepFinished(folder);
+    });
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({480, 320});
@@ -588,7 +614,10 @@ void TrainPanel::updateButtons()
 {
     const bool running = isTraining();
     const bool dimOk = m_dataset && m_embeddingDim->value() == m_dataset->embeddingDim;
-    m_train->setEnabled(!running && m_dataset && dimOk);
+    const bool sweeping = m_sweep && m_sweep->isRunning();
+    m_train->setEnabled(!running && !sweeping && m_dataset && dimOk);
+    if (m_sweep)
+        m_sweep->setEnabled(!running);
     m_stop->setEnabled(running);
     m_restore->setEnabled(!running);
     m_reload->setEnabled(!running);

@@ -29,6 +29,7 @@ namespace ranker::ui {
 
 class LossChart;
 class Settings;
+class SweepPanel;
 class TrainingController;
 struct RunOutcome;
 
@@ -80,6 +81,8 @@ Q_SIGNALS:
     void runFinished(const QString &runDir);
     /// A run ended without a folder: failed, or trained but not written (see hasUnsavedRun()).
     void runFailed(const QString &message);
+    /// A sweep from the Sweep tab ended; `folder` holds sweep.json and its trials' run folders.
+    void sweepFinished(const QString &folder);
 
 private:
     QWidget *createForm();
@@ -152,6 +155,7 @@ private:
     QPushButton *m_openFolder = nullptr;
     QPushButton *m_copyOnnx = nullptr;
     QPushButton *m_saveElsewhere = nullptr; ///< shown while a trained run waits to be written
+    SweepPanel *m_sweep = nullptr;
 
     QElapsedTimer m_clock;
     int m_firstEpoch = 1;
