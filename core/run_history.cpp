@@ -302,6 +302,7 @@ RunSummary summarizeRun(const RunInfo &run)
             m["test"]["evaluation"]["overall"].is_object())
             s.testAccuracy = numberAt(m["test"]["evaluation"]["overall"], "accuracy");
         s.cvFolds = std::max(0, intAt(m, "cv_folds"));
+        s.crossAccuracy = numberAt(m, "kept_cross_accuracy");
         // Lineage: a resumed run plans its parent's epochs plus its own ("30 / 30", not "30 / 10").
         const int planned = intAt(m, "epochs_planned");
         if (planned > 0)

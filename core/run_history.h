@@ -85,6 +85,7 @@ struct RunSummary
     QualityFigure selection;            ///< selectionQuality(): what runs are compared by (never the test file)
     Verdict verdict;                    ///< judgeRun()
     int cvFolds = 0;                    ///< folds of a cross-validated run (0: none)
+    double crossAccuracy = kNone;       ///< the kept epoch's one-new-item accuracy (a sweep's tie-break)
     int firstEpoch = 1;                 ///< a resumed run's first epoch (its parent's epochs + 1)
     std::string parentFolder;           ///< the run it continues (metadata "parent"), empty for none
     std::string sweepFolder, sweepName; ///< the sweep it is a trial of, empty for none

@@ -63,6 +63,23 @@ QString settingsText(const nlohmann::json &settings)
     return parts.join(QLatin1Char(' '));
 }
 
+/// The same, short enough for the table's cell: "lr 0.001 · batch 16 · margin 1".
+QString shortSettingsText(const nlohmann::json &settings)
+{
+    static const std::map<std::string, QString> shortNames = {
+        {"learning_rate", QStringLiteral("lr")},  {"batch_size", QStringLiteral("batch")},
+        {"hidden_dim", QStringLiteral("hidden")}, {"weight_decay", QStringLiteral("wd")},
+        {"val_split", QStringLiteral("val")},     {"cv_folds", QStringLiteral("cv")}};
+    QStringList parts;
+    if (settings.is_object())
+        for (auto it = settings.begin(); it != settings.end(); ++it) {
+            auto name = shortNames.find(it.key());
+            parts << QStringLiteral("%1 %2").arg(name != shortNames.end() ? name->second : qs(it.key()),
+                                                 valueText(it.value()));
+        }
+    return parts.join(QStringLiteral(" · "));
+}
+
 enum TrialColumn { RankColumn, TrialIndexColumn, SettingsColumn, StatusColumn, FigureColumn, VerdictColumn, Columns };
 
 /// Reports the sweep's progress on the GUI thread (queued onto the panel).
@@ -128,11 +145,16 @@ SweepPanel::SweepPanel(std::function<Source()> source, QWidget *parent) : QWidge
     auto *editorLayout = new QVBoxLayout(editor);
     m_params = new QTableWidget(0, 2, editor);
     m_params->setObjectName(QStringLiteral("sweepParameters"));
-    m_params->setHorizontalHeaderLabels({tr("Setting"), tr("Values (a, b, c — or low:high[:log] with random)")});
-    m_params->horizontalHeader()->setStretchLastSection(true);
+    m_params->setHorizontalHeaderLabels({tr("Setting"), tr("Values")});
+    m_params->horizontalHeaderItem(1)->setToolTip(
+        tr("A list, a, b, c (a grid axis, or the choices of a random search), or a range, low:high or "
+           "low:high:log (random search only)"));
+    m_params->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_params->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_params->verticalHeader()->hide();
+    m_params->verticalHeader()->setDefaultSectionSize(m_params->fontMetrics().height() + 10);
     m_params->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_params->setMinimumHeight(90);
+    m_params->setMinimumHeight(4 * (m_params->fontMetrics().height() + 10));
     editorLayout->addWidget(m_params, 1);
     auto *rowButtons = new QHBoxLayout;
     auto *add = new QPushButton(tr("Add setting"), editor);
@@ -183,8 +205,13 @@ SweepPanel::SweepPanel(std::function<Source()> source, QWidget *parent) : QWidge
     m_trials = new QTableWidget(0, Columns, results);
     m_trials->setObjectName(QStringLiteral("sweepTrials"));
     m_trials->setHorizontalHeaderLabels(
-        {tr("Rank"), tr("Trial"), tr("Settings"), tr("Status"), tr("Validation (unseen items)"), tr("Verdict")});
+        {tr("Rank"), tr("Trial"), tr("Settings"), tr("Status"), tr("Validation"), tr("Verdict")});
+    m_trials->horizontalHeaderItem(FigureColumn)
+        ->setToolTip(tr("What trials are ranked by: validation on unseen items (or the CV mean), never the test file"));
+    for (int c : {RankColumn, TrialIndexColumn, StatusColumn, FigureColumn, VerdictColumn})
+        m_trials->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_trials->horizontalHeader()->setSectionResizeMode(SettingsColumn, QHeaderView::Stretch);
+    m_trials->setWordWrap(false);
     m_trials->verticalHeader()->hide();
     m_trials->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_trials->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -307,10 +334,10 @@ void SweepPanel::updateCount()
         const size_t trials = expandTrials(spec).size();
         const int cores = std::max(1, QThread::idealThreadCount());
         const int side = sideBySide(cores, int(trials), 0, 0);
-        m_count->setText(tr("<b>%1</b>, %2 side by side (one per core, one thread each: a small model "
-                            "gains little from a second thread, a second trial almost doubles the pace).")
-                             .arg(trials == 1 ? tr("1 trial") : tr("%1 trials").arg(trials))
-                             .arg(side));
+        m_count->setText(
+            tr("<b>%1</b>, %2 side by side").arg(trials == 1 ? tr("1 trial") : tr("%1 trials").arg(trials)).arg(side));
+        m_count->setToolTip(tr("One trial per core, each on one thread: a small model gains little from a "
+                               "second thread, while a second trial beside it almost doubles the pace."));
         m_count->setProperty("trials", qulonglong(trials));
         m_count->setStyleSheet(QString());
     } catch (const std::exception &e) {
@@ -406,7 +433,10 @@ void SweepPanel::run(bool resume)
             auto *index = new QTableWidgetItem;
             index->setData(Qt::DisplayRole, t.index);
             m_trials->setItem(row, TrialIndexColumn, index);
-            m_trials->setItem(row, SettingsColumn, new QTableWidgetItem(settingsText(t.settings)));
+            auto *settings = new QTableWidgetItem(shortSettingsText(t.settings));
+            settings->setToolTip(settingsText(t.settings));
+            settings->setData(Qt::UserRole, settingsText(t.settings));
+            m_trials->setItem(row, SettingsColumn, settings);
             m_trials->setItem(row, StatusColumn, new QTableWidgetItem(tr("pending")));
             m_trials->setItem(row, RankColumn, new QTableWidgetItem);
             m_trials->setItem(row, FigureColumn, new QTableWidgetItem);
@@ -476,7 +506,10 @@ void SweepPanel::onRanking(const std::vector<TrialResult> &ranking)
         rank->setData(Qt::UserRole, finished ? int(it->second) : 1 << 20);
         if (finished) {
             const TrialResult &r = ranking[it->second];
-            m_trials->item(row, FigureColumn)->setText(qs(r.label));
+            QTableWidgetItem *figure = m_trials->item(row, FigureColumn);
+            figure->setText(std::isfinite(r.score) ? QStringLiteral("%1 %").arg(100 * r.score, 0, 'f', 1)
+                                                   : qs(r.label));
+            figure->setToolTip(qs(r.label));
             m_trials->item(row, VerdictColumn)->setText(qs(r.verdict));
         }
         QFont font = m_trials->font();

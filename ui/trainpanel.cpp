@@ -496,8 +496,13 @@ QWidget *TrainPanel::createMonitor()
         setConfig(best);
         storeForm();
     });
-    connect(m_sweep, &SweepPanel::sweepStarted, this, &TrainPanel::updateButtons);
-    connect(m_sweep, &SweepPanel::sweepFinished, this, [this](const QString &folder, bool) {
+    connect(m_sweep, &SweepPanel::sweepStarted, this, [this] {
+        setStatus(tr("A sweep is running: its trials are in the Sweep tab (Train waits until it ends)."));
+        updateButtons();
+    });
+    connect(m_sweep, &SweepPanel::sweepFinished, this, [this](const QString &folder, bool stopped) {
+        setStatus(stopped ? tr("The sweep stopped: Resume in the Sweep tab runs the rest.")
+                          : tr("The sweep finished: its trials are ranked in the Sweep tab and listed in History."));
         updateButtons();
         Q_EMIT sweepFinished(folder);
     });

@@ -146,7 +146,8 @@ void StudioSweepTest::sweep3x3_finishesRankedUseBestFillsFormHistoryGroupsIt()
     QCOMPARE(trials->item(0, 0)->text(), QStringLiteral("★ 1"));
     for (int row = 1; row < 9; ++row)
         QVERIFY(!trials->item(row, 0)->text().contains(QStringLiteral("★")));
-    const QString bestSettings = trials->item(0, 2)->text(); // "learning_rate=… margin=…"
+    const QString bestSettings = trials->item(0, 2)->data(Qt::UserRole).toString(); // "learning_rate=… margin=…"
+    QVERIFY2(trials->item(0, 2)->text().startsWith(QLatin1String("lr ")), qPrintable(trials->item(0, 2)->text()));
     const QStringList parts = bestSettings.split(QLatin1Char(' '));
     QCOMPARE(parts.size(), 2);
 

@@ -155,8 +155,14 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
     split->setObjectName(QStringLiteral("historySplitter"));
     split->addWidget(listBox);
     split->addWidget(m_tabs);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    // The list shows a screenful of runs (it showed three at 1280×820): at least eight rows, and
+    // half the height at first; the details below scroll.
+    m_table->setMinimumHeight(m_table->verticalHeader()->defaultSectionSize() * 8 +
+                              m_table->horizontalHeader()->sizeHint().height() + 4);
+    m_tabs->setMinimumHeight(160);
+    split->setSizes({1000, 1000});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(split);

@@ -42,16 +42,26 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
     m_folders.clear();
     // Everything a cell, a tooltip or the filter shows is made here, once, and shortened: the
     // view asks for it at every paint, and a foreign file's strings may be of any length.
-    // The best trial of each sweep: the highest selection figure (validation or CV, never the
-    // test file) of a trial that did not fail.
+    // The best trial of each sweep, as the sweep ranks them (rankTrials()): a completed run's
+    // selection figure (validation or CV, never the test file), then its one-new-item accuracy,
+    // then the earlier trial.
     std::unordered_map<std::string, size_t> bestOfSweep;
+    auto better = [](const RunSummary &a, const RunSummary &b) {
+        if (a.selection.accuracy != b.selection.accuracy)
+            return a.selection.accuracy > b.selection.accuracy;
+        const double ta = std::isfinite(a.crossAccuracy) ? a.crossAccuracy : 0,
+                     tb = std::isfinite(b.crossAccuracy) ? b.crossAccuracy : 0;
+        if (ta != tb)
+            return ta > tb;
+        return a.folder < b.folder; // trial-001 before trial-002
+    };
     for (size_t i = 0; i < m_runs.size(); ++i) {
         const RunSummary &run = m_runs[i];
-        if (run.sweepFolder.empty() || run.broken || run.verdict.level == VerdictLevel::Bad ||
+        if (run.sweepFolder.empty() || run.broken || run.ended != "completed" ||
             run.selection.kind == QualityFigure::None || !std::isfinite(run.selection.accuracy))
             continue;
         auto [it, added] = bestOfSweep.emplace(run.sweepFolder, i);
-        if (!added && run.selection.accuracy > m_runs[it->second].selection.accuracy)
+        if (!added && better(run, m_runs[it->second]))
             it->second = i;
     }
     for (size_t row = 0; row < m_runs.size(); ++row) {
