@@ -254,6 +254,9 @@ QWidget *DatasetPanel::createDataPage()
     m_filterLabel->addItem(tr("−1 · B preferred"), -1);
     filters->addWidget(m_filterText, 1);
     filters->addWidget(m_filterLabel);
+    m_filterCount = new QLabel(pairsPage);
+    m_filterCount->setObjectName(QStringLiteral("pairsFilterCount"));
+    filters->addWidget(m_filterCount);
     pairsLayout->addLayout(filters);
     m_pairsModel = new PairsTableModel(this);
     m_pairsProxy = new PairsFilterProxy(this);
@@ -279,6 +282,24 @@ QWidget *DatasetPanel::createDataPage()
     m_pairsView->setToolTip(tr("Double-click a pair to see its line as written in the file"));
     pairsLayout->addWidget(m_pairsView);
     connect(m_filterText, &QLineEdit::textChanged, m_pairsProxy, &PairsFilterProxy::setText);
+    // "N of M shown" while a filter is set; "no pair matches" when none does.
+    auto updateCount = [this] {
+        const int shown = m_pairsProxy->rowCount(), all = m_pairsModel->rowCount();
+        const bool filtered = !m_filterText->text().isEmpty() || m_filterLabel->currentIndex() > 0;
+        if (!filtered) {
+            m_filterCount->clear();
+            return;
+        }
+        m_filterCount->setText(shown == 0 ? tr("<b>No pair matches</b> the filter (of %1)").arg(number(qint64(all)))
+                                          : tr("%1 of %2 shown").arg(number(qint64(shown)), number(qint64(all))));
+        m_filterCount->setStyleSheet(shown == 0 ? QStringLiteral("color: #8a5a00;") : QString());
+    };
+    connect(m_pairsProxy, &QAbstractItemModel::modelReset, this, updateCount);
+    connect(m_pairsProxy, &QAbstractItemModel::layoutChanged, this, updateCount);
+    connect(m_pairsProxy, &QAbstractItemModel::rowsInserted, this, updateCount);
+    connect(m_pairsProxy, &QAbstractItemModel::rowsRemoved, this, updateCount);
+    connect(m_filterText, &QLineEdit::textChanged, this, updateCount);
+    connect(m_filterLabel, &QComboBox::currentIndexChanged, this, updateCount);
     connect(m_filterLabel, &QComboBox::currentIndexChanged, this,
             [this] { m_pairsProxy->setLabelFilter(m_filterLabel->currentData().toInt()); });
     connect(m_pairsView, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
@@ -317,7 +338,14 @@ QWidget *DatasetPanel::createDataPage()
 
 void DatasetPanel::setDataset(const DatasetPtr &dataset, qint64 loadMilliseconds, const QString &embeddingsFile)
 {
+    // Another file starts unfiltered (a filter set on one file left the next one's table empty);
+    // the same file read again keeps its filters, and the count says they are set.
+    const bool otherFile = !m_dataset || !dataset || m_dataset->path != dataset->path;
     m_dataset = dataset;
+    if (otherFile) {
+        m_filterText->clear();
+        m_filterLabel->setCurrentIndex(0);
+    }
     m_errorBanner->hide();
     m_lineViewer->clear();
     if (!m_dataset) {

@@ -96,6 +96,7 @@ private:
     QTableView *m_pairsView = nullptr;
     QLineEdit *m_filterText = nullptr;
     QComboBox *m_filterLabel = nullptr;
+    QLabel *m_filterCount = nullptr; ///< "N of M shown" while a filter is set
     QListWidget *m_skipped = nullptr;
     QPlainTextEdit *m_lineViewer = nullptr;
     quint64 m_lineRequest = 0;

@@ -160,8 +160,28 @@ void DatasetPanelTest::pairsTable_filtersAndSorts()
         QVERIFY(a.contains(QLatin1String("skill")) || b.contains(QLatin1String("skill")) ||
                 ids.contains(QLatin1String("skill")));
     }
+    // The count says a filter is set: "N of M shown", and "No pair matches" when none does.
+    auto *count = window->findChild<QLabel *>(QStringLiteral("pairsFilterCount"));
+    QVERIFY(count);
+    QCOMPARE(count->text(), QStringLiteral("%1 of %2 shown").arg(filtered).arg(all));
+    QTest::keyClicks(filter, QStringLiteral("zz-no-such-item"));
+    QCOMPARE(table->model()->rowCount(), 0);
+    QVERIFY2(count->text().contains(QLatin1String("No pair matches")), qPrintable(count->text()));
     filter->clear();
     QCOMPARE(table->model()->rowCount(), all);
+    QVERIFY(count->text().isEmpty());
+
+    // A filter set on one file does not carry over to the next: another file opens unfiltered.
+    QTest::keyClicks(filter, QStringLiteral("zz-no-such-item"));
+    const QString other = m_dir.filePath(QStringLiteral("other.jsonl"));
+    QFile::remove(other);
+    QVERIFY(QFile::copy(QString::fromStdString(window->dataset()->path), other));
+    window->openDataset(other);
+    QTRY_VERIFY_WITH_TIMEOUT(QString::fromStdString(window->dataset()->path).endsWith(QLatin1String("other.jsonl")),
+                             20000);
+    QVERIFY(filter->text().isEmpty());
+    QCOMPARE(table->model()->rowCount(), all);
+    QVERIFY(count->text().isEmpty());
 
     // Sort by label with a click on the header (ascending), then by line again.
     const int labelX = table->horizontalHeader()->sectionViewportPosition(ui::PairsTableModel::LabelColumn) + 5;
