@@ -491,7 +491,13 @@ QWidget *TrainPanel::createMonitor()
             return source;
         },
         m_bottomTabs);
-    m_bottomTabs->addTab(m_sweep, tr("Sweep"));
+    // In a scroll area: the tab's fields must not push the chart over the tab bar in small windows.
+    auto *sweepScroll = new QScrollArea(m_bottomTabs);
+    sweepScroll->setObjectName(QStringLiteral("sweepScroll"));
+    sweepScroll->setWidgetResizable(true);
+    sweepScroll->setFrameShape(QFrame::NoFrame);
+    sweepScroll->setWidget(m_sweep);
+    m_bottomTabs->addTab(sweepScroll, tr("Sweep"));
     connect(m_sweep, &SweepPanel::useBestRequested, this, [this](const TrainConfig &best) {
         setConfig(best);
         storeForm();

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void preferences_setWorkspace();
     void geometry_keptBetweenSessions();
     void firstStart_opensSample();
+    void smallWindow_trainButtonAndTabsInView();
 
 private:
     QTemporaryDir m_dir;
@@ -143,6 +144,48 @@ void MainWindowTest::firstStart_opensSample()
     QTRY_VERIFY_WITH_TIMEOUT(window.dataset() != nullptr, 20000);
     QCOMPARE(QString::fromStdString(window.dataset()->path), ui::MainWindow::sampleDatasetPath());
     QVERIFY(window.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
+}
+
+void MainWindowTest::smallWindow_trainButtonAndTabsInView()
+{
+    // At 1024×640 the Train button is inside the window, and the chart leaves the tab bar below it
+    // (the Sweep tab's fields once pushed the chart over it); History shows eight rows or more.
+    auto window = test::windowWithSample();
+    QVERIFY(window);
+    auto *places = window->findChild<QTabWidget *>(QStringLiteral("places"));
+    for (int i = 0; i < places->count(); ++i)
+        QVERIFY2(places->widget(i)->minimumSizeHint().width() <= 1000,
+                 qPrintable(
+                     QStringLiteral("place %1 needs %2 px").arg(i).arg(places->widget(i)->minimumSizeHint().width())));
+    window->resize(1024, 640);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    QTest::qWait(50);
+    QCOMPARE(window->size(), QSize(1024, 640));
+    auto inside = [&window](QWidget *w) {
+        const QRect r(w->mapTo(window.get(), QPoint(0, 0)), w->size());
+        return w->isVisible() && window->rect().contains(r);
+    };
+    auto *train = window->findChild<QPushButton *>(QStringLiteral("trainButton"));
+    QVERIFY(inside(train));
+    QVERIFY(inside(window->findChild<QPushButton *>(QStringLiteral("stopButton"))));
+    auto *chart = window->findChild<QWidget *>(QStringLiteral("lossChart"));
+    QTabWidget *bottom = nullptr;
+    for (QTabWidget *tabs : window->findChildren<QTabWidget *>())
+        for (int i = 0; i < tabs->count(); ++i)
+            if (tabs->tabText(i) == QLatin1String("Sweep"))
+                bottom = tabs;
+    QVERIFY(bottom);
+    const int chartBottom = chart->mapTo(window.get(), QPoint(0, chart->height())).y();
+    const int tabsTop = bottom->mapTo(window.get(), QPoint(0, 0)).y();
+    QVERIFY2(chartBottom <= tabsTop,
+             qPrintable(QStringLiteral("chart ends at %1, tabs start at %2").arg(chartBottom).arg(tabsTop)));
+    QVERIFY(inside(bottom));
+
+    window->setPlace(ui::MainWindow::HistoryPlace);
+    QTest::qWait(50);
+    auto *runs = window->findChild<QWidget *>(QStringLiteral("runTable"));
+    QVERIFY(inside(runs));
+    QVERIFY(runs->height() >= 8 * 20);
 }
 
 QTEST_MAIN(MainWindowTest)

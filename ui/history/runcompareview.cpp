@@ -142,7 +142,9 @@ RunCompareView::RunCompareView(HistorySettings *settings, QWidget *parent) : QWi
     auto *tableLayout = new QVBoxLayout(tableBox);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     auto *tableHead = new QHBoxLayout;
-    tableHead->addWidget(new QLabel(tr("<b>Settings and results</b> (differing values highlighted)"), tableBox), 1);
+    auto *tableTitle = new QLabel(tr("<b>Settings and results</b> (differing values highlighted)"), tableBox);
+    tableTitle->setWordWrap(true); // wraps in small windows instead of widening the place
+    tableHead->addWidget(tableTitle, 1);
     tableHead->addWidget(m_differencesOnly);
     tableLayout->addLayout(tableHead);
     tableLayout->addWidget(m_table);
@@ -160,9 +162,12 @@ RunCompareView::RunCompareView(HistorySettings *settings, QWidget *parent) : QWi
     auto *scatterLayout = new QVBoxLayout(scatterBox);
     scatterLayout->setContentsMargins(0, 0, 0, 0);
     auto *scatterHead = new QHBoxLayout;
-    scatterHead->addWidget(new QLabel(tr("<b>Validation accuracy</b> (held-out data; pair splits optimistic) of every listed run against"), scatterBox));
+    auto *scatterTitle =
+        new QLabel(tr("<b>Validation accuracy</b> (held-out data; pair splits optimistic) of every listed run against"),
+                   scatterBox);
+    scatterTitle->setWordWrap(true);
+    scatterHead->addWidget(scatterTitle, 1);
     scatterHead->addWidget(m_scatterParameter);
-    scatterHead->addStretch(1);
     scatterLayout->addLayout(scatterHead);
     scatterLayout->addWidget(m_scatterView);
 

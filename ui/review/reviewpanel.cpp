@@ -139,8 +139,9 @@ void ReviewPanel::buildUi()
     m_idFilter->setObjectName(QStringLiteral("idFilter"));
     m_idFilter->setPlaceholderText(tr("Filter by id…"));
     m_idFilter->setClearButtonEnabled(true);
-    m_changedFilter = new QCheckBox(tr("Changed in this session"), this);
+    m_changedFilter = new QCheckBox(tr("Changed"), this);
     m_changedFilter->setObjectName(QStringLiteral("changedFilter"));
+    m_changedFilter->setToolTip(tr("Only the pairs changed in this session"));
     m_sortOrder = new QComboBox(this);
     m_sortOrder->setObjectName(QStringLiteral("sortOrder"));
     m_sortOrder->addItem(tr("File order"));
@@ -148,7 +149,7 @@ void ReviewPanel::buildUi()
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("reviewProgress"));
     m_progress->setFormat(tr("%v / %m reviewed"));
-    m_progress->setMinimumWidth(170);
+    m_progress->setMinimumWidth(130);
     filters->addWidget(new QLabel(tr("Show:"), this));
     filters->addWidget(m_labelFilter);
     filters->addWidget(m_typeFilter);
@@ -209,7 +210,7 @@ void ReviewPanel::buildUi()
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(false);
-    m_table->setMinimumWidth(300);
+    m_table->setMinimumWidth(220); // with the pair beside it, the place fits a 1024-wide window
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid() && current.row() < m_list->rows().size() &&
