@@ -889,9 +889,11 @@ private Q_SLOTS:
 
     void twoWritersOfOneOutput_oneRunAndAClearErrorForTheOther()
     {
-        // Long enough (600 epochs, a few seconds) that the two always overlap.
-        const RunKind slowA = trainKind(path(QStringLiteral("two-ref-a")), 4, 600);
-        const RunKind slowB = trainKind(path(QStringLiteral("two-ref-b")), 6, 600);
+        // Long enough that the two always overlap: a few seconds of training beyond the ~1 s a
+        // process takes to start (600 epochs did with LibTorch's path; the fast CPU path trains them
+        // in 30 ms, and then the second writer could start after the first had finished).
+        const RunKind slowA = trainKind(path(QStringLiteral("two-ref-a")), 4, 30000);
+        const RunKind slowB = trainKind(path(QStringLiteral("two-ref-b")), 6, 30000);
         QVERIFY(slowA.pthBytes > 0 && slowB.pthBytes > 0);
         const QString folder = path(QStringLiteral("two-writers"));
         auto args = [&](const RunKind &kind) {
