@@ -5,6 +5,7 @@
 #include "core/trainer.h"
 
 #include <QChart>
+#include <QColor>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -75,6 +76,8 @@ LossChart::LossChart(QWidget *parent) : QChartView(new QChart, parent)
 void LossChart::reset(int firstEpoch, int lastEpoch)
 {
     m_firstEpoch = firstEpoch;
+    m_lastEpoch = lastEpoch;
+    m_axisFirst = firstEpoch;
     for (QLineSeries *s : {m_running, m_train, m_val, m_accuracy})
         s->clear();
     for (QLineSeries *s : m_earlier) {
@@ -121,6 +124,8 @@ void LossChart::beginPhase(const PhaseReport &phase)
         s->clear();
     m_train->setName(phase.kind == PhaseReport::Refit ? tr("Refit train loss (every pair)") : tr("Train loss"));
     m_firstEpoch = phase.firstEpoch;
+    m_lastEpoch = phase.lastEpoch;
+    m_axisFirst = phase.firstEpoch;
     fitEpochAxis(m_epochAxis, phase.firstEpoch, phase.lastEpoch);
     chart()->setTitle(phase.kind == PhaseReport::Refit ? tr("Refit on every pair")
                                                        : tr("Fold %1 of %2").arg(phase.fold).arg(phase.folds));
@@ -128,7 +133,35 @@ void LossChart::beginPhase(const PhaseReport &phase)
 
 void LossChart::fitToEpochs(int lastEpoch)
 {
-    fitEpochAxis(m_epochAxis, m_firstEpoch, std::max(lastEpoch, m_firstEpoch));
+    fitEpochAxis(m_epochAxis, m_axisFirst, std::max(lastEpoch, m_firstEpoch));
+}
+
+void LossChart::showParent(const QList<QPointF> &trainLoss, const QList<QPointF> &valLoss)
+{
+    int first = m_firstEpoch;
+    for (int which = 0; which < 2; ++which) {
+        const QList<QPointF> &points = which ? valLoss : trainLoss;
+        if (points.isEmpty())
+            continue;
+        auto *parent = new QLineSeries(chart());
+        parent->setObjectName(QStringLiteral("parentRunSeries"));
+        parent->setName(which ? tr("Continued run (val. loss)") : tr("Continued run (train loss)"));
+        QPen pen(which ? QColor(0xe0, 0x6c, 0x1b, 110) : QColor(0x1f, 0x62, 0xc4, 110));
+        pen.setWidthF(1.6);
+        pen.setStyle(which ? Qt::DashLine : Qt::SolidLine);
+        parent->setPen(pen);
+        parent->replace(points);
+        chart()->addSeries(parent);
+        parent->attachAxis(m_epochAxis);
+        parent->attachAxis(m_lossAxis);
+        m_earlier.append(parent);
+        for (const QPointF &p : points) {
+            first = std::min(first, int(p.x()));
+            growLossAxis(p.y());
+        }
+    }
+    m_axisFirst = std::max(1, first);
+    fitEpochAxis(m_epochAxis, m_axisFirst, m_lastEpoch);
 }
 
 void LossChart::growLossAxis(double value)

@@ -31,6 +31,9 @@ public:
     /// The faint curves of earlier folds (validation loss) and of the validation run before a refit.
     const QList<QLineSeries *> &earlierRuns() const { return m_earlier; }
     void addEpoch(const ranker::EpochReport &report);
+    /// A resumed run: its parent's epochs (before this run's first), drawn faint ahead of the new
+    /// ones, the axis from the parent's first epoch. Cleared by reset().
+    void showParent(const QList<QPointF> &trainLoss, const QList<QPointF> &valLoss);
     /// Fits the epoch axis to the epochs that ran (after a stop): up to `lastEpoch`.
     void fitToEpochs(int lastEpoch);
     void addBatch(const ranker::BatchReport &report);
@@ -54,6 +57,8 @@ private:
     QValueAxis *m_accuracyAxis = nullptr;
     double m_lossMax = 0;
     int m_firstEpoch = 1;
+    int m_lastEpoch = 1;
+    int m_axisFirst = 1; ///< the axis' first epoch: m_firstEpoch, or 1 with a parent drawn
 };
 
 } // namespace ranker::ui

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/model.h"
 #include "core/pipeline.h"
+#include "core/run_history.h"
 #include "core/training/quality.h"
 #include "core/training/split.h"
 #include "ui/losschart.h"
@@ -679,7 +680,7 @@ void TrainPanel::startTraining()
     request.outputDir = newRunFolder(m_settings->workspace.toStdString(), c.name);
     m_runFolderName = QFileInfo(QString::fromStdString(request.outputDir)).fileName();
     request.resumePath = m_resumePath.toStdString();
-    m_parentRun = QFileInfo(m_resumePath).absolutePath().toStdString();
+    m_parentRun = m_resumePath.isEmpty() ? std::string() : QFileInfo(m_resumePath).absolutePath().toStdString();
     request.testPath = m_testPath.toStdString();
     m_resumePath.clear(); // one continued run; the next starts from scratch unless asked again
 
@@ -762,6 +763,20 @@ void TrainPanel::onPhase(const PhaseReport &phase)
         break;
     }
     m_chart->beginPhase(phase);
+    if (phase.kind == PhaseReport::Train && phase.firstEpoch > 1 && !m_parentRun.empty()) {
+        // A continued run: the parent's epochs come first in the chart (its metadata has them).
+        const RunSummary parent = readRunSummary(m_parentRun);
+        QList<QPointF> train, val;
+        for (size_t i = 0; i < parent.series.size(); ++i) {
+            if (parent.series.epoch[i] >= phase.firstEpoch)
+                continue;
+            if (std::isfinite(parent.series.trainLoss[i]))
+                train.append(QPointF(parent.series.epoch[i], parent.series.trainLoss[i]));
+            if (std::isfinite(parent.series.valLoss[i]))
+                val.append(QPointF(parent.series.epoch[i], parent.series.valLoss[i]));
+        }
+        m_chart->showParent(train, val);
+    }
     m_epochLabel->setText(m_phaseText + tr("Epoch %1 of %2").arg(m_firstEpoch - 1).arg(m_lastEpoch));
 }
 

@@ -5,6 +5,7 @@
 #include "core/version.h"
 #include "tests/ui/studiotestsupport.h"
 #include "ui/history/runhistorypanel.h"
+#include "ui/history/runtablemodel.h"
 #include "ui/losschart.h"
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
@@ -15,8 +16,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -27,6 +28,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QValueAxis>
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void aboutText_namesVersionsAndCuda();
     void epochAxis_integerTicksOnEveryEpochCount();
     void trainAgain_loadsTheRunsDatasetAndKeepsMachineSettings();
+    void continueTraining_chartAndCountsFollowTheParent();
 
 private:
     QTemporaryDir m_dir;
@@ -364,6 +367,72 @@ void TrainPanelTest::trainAgain_loadsTheRunsDatasetAndKeepsMachineSettings()
              qPrintable(status->text()));
     QTest::qWait(200);
     QVERIFY(isOpen(other));
+}
+
+void TrainPanelTest::continueTraining_chartAndCountsFollowTheParent()
+{
+    // History → a 3-epoch run → Continue training → 2 epochs → Train: the chart draws the parent's
+    // epochs 1-3 faint and the new 4-5, the axis runs 0-5, every count says epochs 4-5 of 5, and
+    // History links the new run to its parent with "5 / 5".
+    auto window = test::windowWithSample();
+    QVERIFY(window);
+    window->setPlace(ui::MainWindow::TrainPlace);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 3);
+    auto *controller = window->findChild<ui::TrainingController *>(QStringLiteral("trainingController"));
+    QSignalSpy finished(controller, &ui::TrainingController::finished);
+    auto *train = window->findChild<QPushButton *>(QStringLiteral("trainButton"));
+    QTest::mouseClick(train, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 120000);
+    const QString parentDir = finished.first().first().value<ui::RunOutcome>().runDir;
+
+    window->setPlace(ui::MainWindow::HistoryPlace);
+    auto *history = window->findChild<ui::RunHistoryPanel *>(QStringLiteral("historyPanel"));
+    QTRY_VERIFY(history->runCount() >= 1);
+    history->selectRuns({parentDir});
+    QTest::mouseClick(history->findChild<QPushButton *>(QStringLiteral("continueButton")), Qt::LeftButton);
+    test::setSpin(window->findChild<QSpinBox *>(QStringLiteral("epochsSpin")), 2);
+    QTest::mouseClick(train, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 120000);
+    const auto outcome = finished.at(1).first().value<ui::RunOutcome>();
+    QCOMPARE(outcome.epochsCompleted, 5);
+
+    auto *chart = window->findChild<ui::LossChart *>(QStringLiteral("lossChart"));
+    QCOMPARE(chart->trainLoss()->count(), 2);
+    QCOMPARE(chart->trainLoss()->at(0).x(), 4.0);
+    QCOMPARE(chart->trainLoss()->at(1).x(), 5.0);
+    QLineSeries *parentTrain = nullptr;
+    for (QLineSeries *s : chart->earlierRuns())
+        if (s->objectName() == QLatin1String("parentRunSeries") && s->name().contains(QLatin1String("train")))
+            parentTrain = s;
+    QVERIFY(parentTrain);
+    QCOMPARE(parentTrain->count(), 3);
+    QCOMPARE(parentTrain->at(0).x(), 1.0);
+    QCOMPARE(parentTrain->at(2).x(), 3.0);
+    auto *axis = qobject_cast<QValueAxis *>(chart->chart()->axes(Qt::Horizontal).value(0));
+    QCOMPARE(axis->min(), 0.0);
+    QCOMPARE(axis->max(), 5.0);
+    const QString status = window->findChild<QLabel *>(QStringLiteral("trainStatus"))->text();
+    QVERIFY2(status.contains(QStringLiteral("epochs 4–5 (2 more")), qPrintable(status));
+    QCOMPARE(window->findChild<QLabel *>(QStringLiteral("epochLabel"))->text(), QStringLiteral("Epoch 5 of 5"));
+
+    window->setPlace(ui::MainWindow::HistoryPlace);
+    QTRY_VERIFY(history->runCount() >= 2);
+    auto *view = history->findChild<QTableView *>(QStringLiteral("runTable"));
+    bool found = false;
+    for (int row = 0; row < view->model()->rowCount(); ++row) {
+        const QModelIndex index = view->model()->index(row, 0);
+        if (QDir::cleanPath(index.data(ui::RunTableModel::FolderRole).toString()) != QDir::cleanPath(outcome.runDir))
+            continue;
+        found = true;
+        QCOMPARE(view->model()->index(row, ui::RunTableModel::Epochs).data().toString(), QStringLiteral("5 / 5"));
+        QVERIFY2(view->model()
+                     ->index(row, ui::RunTableModel::Group)
+                     .data()
+                     .toString()
+                     .startsWith(QLatin1String("continues")),
+                 qPrintable(view->model()->index(row, ui::RunTableModel::Group).data().toString()));
+    }
+    QVERIFY(found);
 }
 
 QTEST_MAIN(TrainPanelTest)
