@@ -1,6 +1,7 @@
 #include "core/run_history.h"
 
 #include "core/atomic_file.h"
+#include "core/base/parallel.h"
 #include "core/error.h"
 #include "core/metadata.h"
 #include "core/runs/run_folder.h"
@@ -363,22 +364,6 @@ RunSummary readRunSummary(const std::string &folder)
 
 namespace {
 
-/// Calls work(i) for i in [0, n) on a few threads: parsing the metadata dominates a listing.
-template <typename Work> void forEachOnThreads(size_t n, Work work)
-{
-    const size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, n});
-    std::atomic<size_t> next{0};
-    auto loop = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < n;)
-            work(i);
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t)
-        pool.emplace_back(loop);
-    loop();
-    for (std::thread &t : pool)
-        t.join();
-}
 
 void sortNewestFirst(std::vector<RunSummary> &runs)
 {

@@ -1,6 +1,7 @@
 #include "core/runs.h"
 
 #include "core/atomic_file.h"
+#include "core/base/parallel.h"
 #include "core/base/regular_file.h"
 #include "core/error.h"
 #include "core/json_syntax.h"
@@ -92,22 +93,6 @@ bool readListingMetadata(const std::string &metadataPath, nlohmann::json &out)
     return true;
 }
 
-/// Calls work(i) for i in [0, n) on a few threads.
-template <typename Work> void forEachOnThreads(size_t n, Work work)
-{
-    const size_t threads = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 8, n});
-    std::atomic<size_t> next{0};
-    auto loop = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < n;)
-            work(i);
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t)
-        pool.emplace_back(loop);
-    loop();
-    for (std::thread &t : pool)
-        t.join();
-}
 
 } // namespace
 
