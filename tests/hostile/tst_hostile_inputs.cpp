@@ -119,6 +119,16 @@ Outcome runProcess(const QString &program, const QStringList &args, int timeoutM
     Outcome o;
     QProcess p;
     p.setProcessChannelMode(QProcess::SeparateChannels);
+    if (program == QLatin1String(RANKER_STRACE)) {
+        // LeakSanitizer cannot run under ptrace: in the sanitizer build it would end a traced run
+        // with a fatal error of its own. The traced runs check files, not leaks (the untraced
+        // writers after them still do).
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (env.contains(QStringLiteral("ASAN_OPTIONS")))
+            env.insert(QStringLiteral("ASAN_OPTIONS"),
+                       env.value(QStringLiteral("ASAN_OPTIONS")) + QStringLiteral(":detect_leaks=0"));
+        p.setProcessEnvironment(env);
+    }
     QElapsedTimer clock;
     clock.start();
     p.start(program, args);
@@ -698,7 +708,13 @@ private Q_SLOTS:
             QCoreApplication::processEvents();
         }
         const double grown = rssMiB() - before;
+#if defined(__SANITIZE_ADDRESS__)
+        // AddressSanitizer keeps freed memory in its quarantine (256 MiB), so resident memory grows
+        // with every allocation here: the bound is checked in the normal build.
+        qInfo("memory grew by %.1f MiB (not bounded under AddressSanitizer)", grown);
+#else
         QVERIFY2(grown < 50, qPrintable(QStringLiteral("memory grew by %1 MiB").arg(grown)));
+#endif
         auto *table = panel.findChild<QTableView *>(QStringLiteral("runTable"));
         const QString name = table->model()->index(0, ui::RunTableModel::Name).data().toString();
         QVERIFY2(name.size() <= 200 && name.endsWith(QChar(0x2026)), qPrintable(QString::number(name.size())));
