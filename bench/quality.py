@@ -16,8 +16,8 @@ ranker-train and prints, per dataset and mode:
     /usr/bin/python3 bench/quality.py [--build build] [--sets small,medium,...] [--modes ...]
                                       [--seeds 1] [--threads 1] [--keep-files]
 
-Modes: items (the default split), pairs (--val-by pairs), refit (--refit), cv (--cv 5),
-items-noreg (the item split without --weight-decay/--patience defaults, for comparison).
+Modes: items (the default split), pairs (--val-by pairs), refit (--refit), cv (--cv 5), and any
+given with --mode NAME=FLAGS (ranker-train flags added to the default's).
 Targets (issue 10): the default's gap <= 0.03 on every set; its test accuracy >= the logistic
 regression's on every set. Prints a Markdown table (README's "How good is my model?").
 """
@@ -148,12 +148,22 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--cv-sets", default="small,medium", help="sets that also run --cv 5 (six trainings each)")
     ap.add_argument("--data", default=None, help="folder for the generated files (default: a temporary one)")
+    ap.add_argument("--mode", action="append", default=[], metavar="NAME=FLAGS",
+                    help="another mode to compare, e.g. --mode 'wd=--weight-decay 1e-4' (then list NAME in --modes)")
     args = ap.parse_args(argv)
+    for spec in args.mode:
+        name, _, flags = spec.partition("=")
+        if not name or name in MODES:
+            sys.exit("quality.py: --mode %r: give a new NAME=FLAGS" % spec)
+        MODES[name] = flags.split()
     trainer = os.path.join(args.build, "app", "ranker-train")
     if not os.access(trainer, os.X_OK):
         sys.exit("quality.py: %s not found: build first (bash installer/setup.sh build)" % trainer)
     sets = [s for s in args.sets.split(",") if s]
     modes = [m for m in args.modes.split(",") if m]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:
+        sys.exit("quality.py: unknown mode(s) %s (known: %s)" % (", ".join(unknown), ", ".join(MODES)))
     seeds = [int(s) for s in args.seeds.split(",") if s]
     cv_sets = [s for s in args.cv_sets.split(",") if s]
     data = args.data or tempfile.mkdtemp(prefix="ranker-quality-")

@@ -1,14 +1,13 @@
 #include "core/atomic_file.h"
 
+#include "core/base/durable_file.h"
 #include "core/base/regular_file.h"
 #include "core/error.h"
 
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,60 +15,14 @@ namespace ranker {
 
 namespace {
 
-/// Writing past RLIMIT_FSIZE raises SIGXFSZ, which would kill the process; we want EFBIG.
-void ignoreFileSizeSignal()
-{
-    static const bool done = [] {
-        std::signal(SIGXFSZ, SIG_IGN);
-        return true;
-    }();
-    (void)done;
-}
-
 /// Writes `bytes` to a new temporary file next to `path`, flushed to disk. @return its name.
 std::string writeTemporary(const std::string &path, const std::string &bytes)
 {
-    ignoreFileSizeSignal();
-    std::random_device entropy;
-    std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(entropy() % 1000000);
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw Error(path + ": cannot write: " + std::strerror(errno));
-    const char *data = bytes.data();
-    size_t left = bytes.size();
-    int error = 0;
-    while (left > 0) {
-        ssize_t written = ::write(fd, data, left);
-        if (written < 0) {
-            if (errno == EINTR)
-                continue;
-            error = errno;
-            break;
-        }
-        data += written;
-        left -= size_t(written);
-    }
-    if (!error && ::fsync(fd) != 0)
-        error = errno;
-    if (::close(fd) != 0 && !error)
-        error = errno;
-    if (error) {
-        ::unlink(tmp.c_str());
+    const std::unique_ptr<NewFile> tmp = newTemporaryFor(path);
+    tmp->write(bytes);
+    if (const int error = tmp->finish())
         throw Error(path + ": cannot write: " + std::strerror(error));
-    }
-    return tmp;
-}
-
-/// Makes the renames in `file`'s folder durable (best effort: some file systems refuse it).
-void syncFolderOf(const std::string &file)
-{
-    std::string::size_type slash = file.rfind('/');
-    std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
-    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
+    return tmp->path();
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "core/label_document.h"
 
 #include "core/atomic_file.h"
+#include "core/base/durable_file.h"
 #include "core/error.h"
 #include "core/sha256.h"
 
@@ -8,7 +9,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
@@ -160,31 +160,6 @@ bool parseTags(std::string_view token, std::vector<std::string> &out)
     } catch (const std::exception &) {
         return false;
     }
-}
-
-void ignoreFileSizeSignal()
-{
-    static const bool done = [] {
-        std::signal(SIGXFSZ, SIG_IGN);
-        return true;
-    }();
-    (void)done;
-}
-
-/// Writes all of `data` or returns errno.
-int writeAll(int fd, const char *data, size_t size)
-{
-    while (size > 0) {
-        ssize_t written = ::write(fd, data, size);
-        if (written < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno;
-        }
-        data += written;
-        size -= size_t(written);
-    }
-    return 0;
 }
 
 uint64_t pairKey(int32_t a, int32_t b)
@@ -486,7 +461,6 @@ void LabelDocument::journal(const std::string &record)
         if (::fstat(m_journalFd, &st) == 0 && st.st_size == 0) {
             nlohmann::json header = {{"journal", 1}, {"file", m_path}, {"sha256", m_fileSha256}};
             std::string line = header.dump() + "\n";
-            ignoreFileSizeSignal();
             if (int error = writeAll(m_journalFd, line.data(), line.size())) {
                 m_journalProblem = path + ": " + std::strerror(error);
                 return;
@@ -494,7 +468,6 @@ void LabelDocument::journal(const std::string &record)
         }
     }
     std::string line = record + "\n";
-    ignoreFileSizeSignal();
     int error = writeAll(m_journalFd, line.data(), line.size());
     m_journalProblem = error ? journalPath() + ": " + std::strerror(error) : std::string();
 }
@@ -702,11 +675,9 @@ void LabelDocument::discardJournal()
 
 void LabelDocument::writeTo(const std::string &target, bool adopt)
 {
-    ignoreFileSizeSignal();
-    std::string tmp = target + ".tmp-" + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw Error(target + ": cannot save: " + std::strerror(errno));
+    const std::unique_ptr<NewFile> tmp = newTemporaryFor(target); // removed unless renamed below
+    if (tmp->error())
+        throw Error(target + ": cannot save: " + std::strerror(tmp->error()));
 
     Sha256 sha;
     std::string out;
@@ -715,7 +686,8 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
     int error = 0;
     auto flush = [&] {
         if (!error && !out.empty()) {
-            error = writeAll(fd, out.data(), out.size());
+            tmp->write(out);
+            error = tmp->error();
             sha.update(out.data(), out.size());
             written += out.size();
         }
@@ -798,10 +770,8 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
         }
     }
     flush();
-    if (!error && ::fsync(fd) != 0)
-        error = errno;
-    if (::close(fd) != 0 && !error)
-        error = errno;
+    if (const int finished = tmp->finish(); !error)
+        error = finished;
     struct stat existing;
     if (!error && target == m_path && ::stat(m_path.c_str(), &existing) == 0) {
         // Keep the previous version: a second name for it, made before the new file replaces it.
@@ -820,12 +790,13 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
                 ::close(bfd);
         }
     }
-    if (!error && ::rename(tmp.c_str(), target.c_str()) != 0)
+    if (!error && ::rename(tmp->path().c_str(), target.c_str()) != 0)
         error = errno;
     if (error) {
-        ::unlink(tmp.c_str());
+        ::unlink(tmp->path().c_str());
         throw Error(target + ": cannot save: " + std::strerror(error) + "; the file on disk was not changed");
     }
+    syncFolderOf(target);
     if (!adopt)
         return;
 

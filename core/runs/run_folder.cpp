@@ -1,5 +1,6 @@
 #include "core/runs/run_folder.h"
 
+#include "core/base/durable_file.h"
 #include "core/error.h"
 
 #include <algorithm>
@@ -59,16 +60,6 @@ std::string errnoText(int error)
     throw Error(path + ": " + doing + ": " + errnoText(error));
 }
 
-/// Writing past RLIMIT_FSIZE raises SIGXFSZ, which would kill the process; we want EFBIG.
-void ignoreFileSizeSignal()
-{
-    static const bool done = [] {
-        std::signal(SIGXFSZ, SIG_IGN);
-        return true;
-    }();
-    (void)done;
-}
-
 bool lexists(const std::string &path, struct stat *out = nullptr)
 {
     struct stat st;
@@ -85,44 +76,11 @@ std::string readLink(const std::string &path)
     return n > 0 ? std::string(target, size_t(n)) : std::string();
 }
 
-void syncFolder(const std::string &dir)
-{
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd); // best effort: some file systems refuse it
-        ::close(fd);
-    }
-}
-
 /// Writes a new file, flushed to disk. `shown` is the path the error names.
 void writeNewFile(const std::string &path, const std::string &bytes, const std::string &shown)
 {
-    ignoreFileSizeSignal();
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        fail(shown, "cannot write", errno);
-    const char *data = bytes.data();
-    size_t left = bytes.size();
-    int error = 0;
-    while (left > 0) {
-        const ssize_t written = ::write(fd, data, left);
-        if (written < 0) {
-            if (errno == EINTR)
-                continue;
-            error = errno;
-            break;
-        }
-        data += written;
-        left -= size_t(written);
-    }
-    if (!error && ::fsync(fd) != 0)
-        error = errno;
-    if (::close(fd) != 0 && !error)
-        error = errno;
-    if (error) {
-        ::unlink(path.c_str());
+    if (const int error = ranker::writeNewFile(path, bytes))
         fail(shown, "cannot write", error);
-    }
 }
 
 /// Copies `from` to a new file `to` (when a hard link cannot be made).

@@ -2,6 +2,7 @@
 // and files that another program changes or removes while the engine reads or holds them. Each
 // ends in an error that names the file and the reason, and nothing already saved changes.
 #include "core/atomic_file.h"
+#include "core/base/durable_file.h"
 #include "core/error.h"
 #include "core/label_document.h"
 #include "core/model.h"
@@ -238,6 +239,33 @@ private Q_SLOTS:
         QVERIFY(doc.hasUnsavedChanges());
         doc.save();
         QVERIFY(!doc.hasUnsavedChanges());
+    }
+
+    void temporariesOfTheSameName_areLeftAloneAndAnotherNameIsTaken()
+    {
+        // A dead process of our PID may have left TARGET.tmp-PID-N files: a writer must not open,
+        // truncate or remove them, but take the next name.
+        const QString folder = path(QStringLiteral("same-name"));
+        QVERIFY(QDir().mkpath(folder));
+        const std::string target = QDir(folder).filePath(QStringLiteral("notes.txt")).toStdString();
+        const std::string probe = temporaryNameFor(target); // the counter's current value
+        const long next = std::stol(probe.substr(probe.rfind('-') + 1)) + 1;
+        const std::string stem = probe.substr(0, probe.rfind('-') + 1);
+        std::vector<std::string> theirs;
+        for (long n = next; n < next + 3; ++n) {
+            theirs.push_back(stem + std::to_string(n));
+            QCOMPARE(writeNewFile(theirs.back(), "theirs\n"), 0);
+        }
+        {
+            NewFile clash(theirs.front()); // O_EXCL: refused, and not removed when it goes away
+            QCOMPARE(clash.error(), EEXIST);
+        }
+        writeFileAtomically(target, "mine\n");
+        QCOMPARE(readFile(target), std::string("mine\n"));
+        for (const std::string &file : theirs)
+            QCOMPARE(readFile(file), std::string("theirs\n"));
+        // Nothing else is left: the target and the three files that were there.
+        QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden).size(), 4);
     }
 
     void fullDisk_duringJournal_keepsTheEditAndSaysSo()
