@@ -117,7 +117,7 @@ case "$mode" in
     fi
     shots="$build_dir/screenshots"
     log "no display here: running Ranker Studio under Xvfb on the sample (a short training run); screenshots of each place go to $shots"
-    xvfb-run -a -s "-screen 0 1400x900x24" "$studio" --screenshot "$shots" "$sample"
+    xvfb-run -a -s "-screen 0 1400x900x24" "$build_dir/app/ranker-screenshots" "$shots" "$sample"
     ls "$shots"
     ;;
 esac
