@@ -344,9 +344,9 @@ int main(int argc, char **argv)
                    "whose items are also trained on (optimistic)")
         ->capture_default_str()
         ->check(CLI::IsMember({"items", "pairs"}));
-    app.add_flag(
-        "--refit", config.refit,
-        "After validation has chosen the epoch count, train on every pair for that many epochs and export that model");
+    CLI::Option *refitFlag = app.add_flag("--refit,!--no-refit", config.refit,
+                                          "After validation has chosen the epoch count, train on every pair for that "
+                                          "many epochs and export that model (the default; not with --resume)");
     app.add_option("--cv", config.cvFolds,
                    "Cross-validate over K item-grouped folds (each a full run), then refit on every pair for the "
                    "folds' mean best epoch and export that model (0: off)")
@@ -397,6 +397,10 @@ int main(int argc, char **argv)
     if (maxLineMiB < 1 || maxLineMiB > kMaxLineMiB)
         return fail(cli::ExitUsage, "--max-line-mib must be between 1 and " + std::to_string(kMaxLineMiB) + ", got " +
                                         std::to_string(maxLineMiB));
+    // A continued run keeps training its own model: the default refit does not apply to it (asked
+    // for by name, it is refused below).
+    if (!request.resumePath.empty() && refitFlag->count() == 0)
+        config.refit = false;
     // The choices were checked while parsing: these cannot throw.
     config.ties = ranker::tiePolicyFromString(ties);
     config.keep = ranker::keepPolicyFromString(keep);

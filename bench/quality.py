@@ -16,8 +16,9 @@ ranker-train and prints, per dataset and mode:
     /usr/bin/python3 bench/quality.py [--build build] [--sets small,medium,...] [--modes ...]
                                       [--seeds 1] [--threads 1] [--keep-files]
 
-Modes: items (the default split), pairs (--val-by pairs), refit (--refit), cv (--cv 5), and any
-given with --mode NAME=FLAGS (ranker-train flags added to the default's).
+Modes: items (the defaults), pairs (--val-by pairs), norefit (--no-refit), old (the earlier
+defaults: --val-split 0.2, no patience, no refit), cv (--cv 5), and any given with
+--mode NAME=FLAGS (ranker-train flags added to the defaults).
 Targets (issue 10): the default's gap <= 0.03 on every set; its test accuracy >= the logistic
 regression's on every set. Prints a Markdown table (README's "How good is my model?").
 """
@@ -47,9 +48,10 @@ SETS = {
 }
 
 MODES = {
-    "items": [],
+    "items": [],  # the defaults: item split 0.3, patience 5, refit
     "pairs": ["--val-by", "pairs"],
-    "refit": ["--refit"],
+    "norefit": ["--no-refit"],
+    "old": ["--val-split", "0.2", "--patience", "0", "--no-refit"],  # the defaults before this measurement
     "cv": ["--cv", "5"],
 }
 
@@ -143,7 +145,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "build"))
     ap.add_argument("--sets", default=",".join(SETS))
-    ap.add_argument("--modes", default="items,pairs,refit,cv")
+    ap.add_argument("--modes", default="items,pairs,norefit,old,cv")
     ap.add_argument("--seeds", default="1,2,3,4", help="comma-separated world seeds (one dataset each)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--cv-sets", default="small,medium", help="sets that also run --cv 5 (six trainings each)")

@@ -37,7 +37,9 @@ struct TrainConfig
     int batchSize = 32;
     int epochs = 50;
     double margin = 1.0;
-    double valSplit = 0.2;    ///< share of items (or pairs) held out; 0: no validation
+    /// Share of items (or pairs) held out; 0: no validation. 0.3, measured (bench/quality.py): at
+    /// 0.2 the figure overstated unseen-item accuracy by +0.034 on the noisy set, at 0.3 by ±0.02.
+    double valSplit = 0.3;
     ValidationBy valBy = ValidationBy::Items;
     uint64_t seed = 42;
     std::string device = "auto";
@@ -46,10 +48,11 @@ struct TrainConfig
     int threads = 0; ///< 0: the fastest for this machine and shape (measured once, cached)
     double dropout = 0.2;
     double weightDecay = 0; ///< Adam's L2 penalty, as torch.optim.Adam(weight_decay=…)
-    int patience = 0;       ///< stop after this many epochs without a lower validation loss (0: never)
+    int patience = 5;       ///< stop after this many epochs without a lower validation loss (0: never)
     /// After validation has chosen the epoch count, train again on every pair for that many
-    /// epochs and export that model.
-    bool refit = false;
+    /// epochs and export that model. On by default (measured: it wins back the held-out pairs,
+    /// +0.004 to +0.012 on unseen items); a continued run (--resume) never refits.
+    bool refit = true;
     int cvFolds = 0; ///< K ≥ 2: K item-grouped folds, then a refit on every pair (0: off)
     /// Not part of the saved configuration: for tests and comparisons. A fast path asked for on
     /// CUDA takes LibTorch.
@@ -63,8 +66,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct EpochReport
 {
-    int epoch = 0;  ///< 1-based, counting epochs of a resumed checkpoint too
-    int epochs = 0; ///< the last epoch this run will reach
+    int epoch = 0;      ///< 1-based, counting epochs of a resumed checkpoint too
+    int epochs = 0;     ///< the last epoch this run will reach
     int fold = 0;       ///< 1..K during cross-validation, 0 otherwise
     bool refit = false; ///< an epoch of the final fit on every pair (no validation)
     double trainLoss = kNaN;
@@ -130,11 +133,11 @@ struct TrainResult
     std::string threadsShapeClass;                             ///< the calibration's cache key
     std::vector<std::pair<int, double>> threadsSecondsPerStep; ///< the calibration's figures
     std::string trainingPath;                                  ///< "fast" or "libtorch"
-    int firstEpoch = 1;      ///< 1 for a fresh run, checkpoint epoch + 1 when resumed
-    int epochsRequested = 0; ///< epochs this run was asked for
-    int epochsCompleted = 0; ///< epochs finished in total (resumed ones included)
-    int keptEpoch = 0;       ///< the epoch whose weights were kept (0: the initial weights)
-    int bestEpoch = 0;       ///< the epoch with the lowest selection loss (0: no validation)
+    int firstEpoch = 1;                                        ///< 1 for a fresh run, checkpoint epoch + 1 when resumed
+    int epochsRequested = 0;                                   ///< epochs this run was asked for
+    int epochsCompleted = 0;                                   ///< epochs finished in total (resumed ones included)
+    int keptEpoch = 0; ///< the epoch whose weights were kept (0: the initial weights)
+    int bestEpoch = 0; ///< the epoch with the lowest selection loss (0: no validation)
     /// What chose bestEpoch (keep best, patience): "one-new-item pairs" under an item split (the
     /// pairs of two held-out items then only report), "validation pairs" under a pair split.
     std::string selectedBy;
@@ -153,8 +156,8 @@ struct TrainResult
     std::vector<int32_t> trainPairIndices; ///< into Dataset::pairs
     std::vector<int32_t> valPairIndices;
     std::vector<int32_t> crossPairIndices;
-    std::vector<int32_t> trainingItems;    ///< items of the training pairs, into Dataset::items
-    Checkpoint checkpoint; ///< the kept weights, optimizer state, histories
+    std::vector<int32_t> trainingItems; ///< items of the training pairs, into Dataset::items
+    Checkpoint checkpoint;              ///< the kept weights, optimizer state, histories
 
     /// The report of the kept epoch, or nullptr when the initial weights were kept.
     const EpochReport *keptReport() const;

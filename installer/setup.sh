@@ -34,6 +34,7 @@ packages=(
   xvfb xauth
   chromium python3-opencv python3-sklearn
   strace    # tst_hostile_inputs: SIGKILL injected at every rename and write of a run's files
+  clang-format  # installer/check_format.sh (CI): every C++ file laid out as .clang-format says
 )
 
 install_packages() {

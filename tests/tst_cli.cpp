@@ -185,6 +185,36 @@ private Q_SLOTS:
         QCOMPARE(m["loss_history"].size(), size_t(5));
     }
 
+    void refit_isTheDefault_noRefitTurnsItOff_resumeNeverRefits()
+    {
+        auto exported = [](const QString &folder) {
+            const nlohmann::json m = nlohmann::json::parse(
+                readFile((folder + QStringLiteral("/pairwise_ranker_metadata.json")).toStdString()));
+            return QString::fromStdString(m.value("exported_model", std::string("run")));
+        };
+        const QStringList base = {QStringLiteral("--input"),         m_small,
+                                  QStringLiteral("--embedding-dim"), QStringLiteral("8"),
+                                  QStringLiteral("--epochs"),        QStringLiteral("4"),
+                                  QStringLiteral("--output")};
+        const QString byDefault = m_dir.filePath(QStringLiteral("refit-default"));
+        Run r = run(train(), base + QStringList{byDefault});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(exported(byDefault), QStringLiteral("refit"));
+        const QString off = m_dir.filePath(QStringLiteral("refit-off"));
+        r = run(train(), base + QStringList{off, QStringLiteral("--no-refit")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(exported(off), QStringLiteral("run"));
+        // A continued run trains its own model on: no refit unless asked, and asked, it is refused.
+        const QString resumed = m_dir.filePath(QStringLiteral("refit-resumed"));
+        const QString pth = off + QStringLiteral("/pairwise_ranker.pth");
+        r = run(train(), base + QStringList{resumed, QStringLiteral("--resume"), pth});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(exported(resumed), QStringLiteral("run"));
+        r = run(train(), base + QStringList{resumed, QStringLiteral("--resume"), pth, QStringLiteral("--refit")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("cannot be combined with --cv or --refit")), qPrintable(r.err));
+    }
+
     void errors_exitWithTheirCodeAndOneLine_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -103,6 +103,11 @@ private:
         c.embeddingDim = dim;
         c.hiddenDim = 48;
         c.epochs = 4;
+        // Fixed settings, not the product's defaults (which the CLI and form tests check): every
+        // epoch runs, the split is the earlier fifth of the items, and nothing is refit.
+        c.valSplit = 0.2;
+        c.patience = 0;
+        c.refit = false;
         c.batchSize = 16;
         c.threads = 1;
         c.device = "cpu";

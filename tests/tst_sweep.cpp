@@ -69,6 +69,8 @@ private:
         r.spec.base.epochs = 4;
         r.spec.base.threads = 1;
         r.spec.base.device = "cpu";
+        r.spec.base.patience = 0; // every trial runs its epochs, and exports the validated model
+        r.spec.base.refit = false;
         return r;
     }
 

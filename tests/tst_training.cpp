@@ -51,6 +51,11 @@ private:
         c.embeddingDim = dim;
         c.hiddenDim = 32;
         c.epochs = 3;
+        // Fixed settings, not the product's defaults (which the CLI and form tests check): every
+        // epoch runs, the split is the earlier fifth of the items, and nothing is refit.
+        c.valSplit = 0.2;
+        c.patience = 0;
+        c.refit = false;
         c.batchSize = 16;
         c.threads = 1;
         c.device = "cpu";
@@ -61,8 +66,9 @@ private:
     std::pair<double, double> oneStep(int label, double margin)
     {
         const std::string path = m_dir.filePath(QStringLiteral("one-%1.jsonl").arg(label)).toStdString();
-        std::ofstream(path) << R"({"item_a": {"id": "a", "embedding": [0.5, -1.0, 2.0]}, "item_b": {"id": "b", "embedding": [1.5, 0.3, -0.7]}, "label": )"
-                            << label << "}\n";
+        std::ofstream(path)
+            << R"({"item_a": {"id": "a", "embedding": [0.5, -1.0, 2.0]}, "item_b": {"id": "b", "embedding": [1.5, 0.3, -0.7]}, "label": )"
+            << label << "}\n";
         LoadOptions options;
         options.embeddingDim = 3;
         const Dataset ds = loadDataset(path, options);
@@ -123,9 +129,10 @@ private Q_SLOTS:
         const DataSplit split = splitByItems(ds, 0.2, c.seed);
         QCOMPARE(r.valPairs, int64_t(split.val.size()));
         QCOMPARE(r.heldOutItems, int64_t(30));
-        const double best = std::max_element(r.history.begin(), r.history.end(), [](const EpochReport &a, const EpochReport &b) {
-                                return a.valAccuracy < b.valAccuracy;
-                            })->valAccuracy;
+        const double best =
+            std::max_element(r.history.begin(), r.history.end(), [](const EpochReport &a, const EpochReport &b) {
+                return a.valAccuracy < b.valAccuracy;
+            })->valAccuracy;
         QVERIFY2(best >= 0.95, qPrintable(QString::number(best)));
         QVERIFY(r.history.back().trainLoss < r.history.front().trainLoss);
         QVERIFY(r.history.front().pairsPerSecond > 0);
@@ -133,9 +140,9 @@ private Q_SLOTS:
         // pairs with one held-out item (the pairs of two held-out items only report the figure).
         QCOMPARE(QString::fromUtf8(toString(r.keep)), QStringLiteral("best"));
         QCOMPARE(r.selectedBy, std::string("one-new-item pairs"));
-        const auto bestLoss = std::min_element(r.history.begin(), r.history.end(), [](const EpochReport &a, const EpochReport &b) {
-            return a.crossLoss < b.crossLoss;
-        });
+        const auto bestLoss =
+            std::min_element(r.history.begin(), r.history.end(),
+                             [](const EpochReport &a, const EpochReport &b) { return a.crossLoss < b.crossLoss; });
         QCOMPARE(r.keptEpoch, bestLoss->epoch);
         QCOMPARE(r.bestEpoch, bestLoss->epoch);
     }

@@ -65,6 +65,11 @@ private:
         c.embeddingDim = 8;
         c.hiddenDim = 32;
         c.epochs = 12;
+        // Fixed settings, not the product's defaults (which the CLI and form tests check): every
+        // epoch runs, the split is the earlier fifth of the items, and nothing is refit.
+        c.valSplit = 0.2;
+        c.patience = 0;
+        c.refit = false;
         c.batchSize = 32;
         c.threads = 1;
         c.device = "cpu";
@@ -440,10 +445,15 @@ private Q_SLOTS:
         // Cross-validation on it is refused: too few pairs between the items of each fold, even pooled.
         c.cvFolds = 5;
         QVERIFY_THROWS_EXCEPTION(Error, runExperiment(ds, c, observer));
-        // --resume with --cv or --refit is refused.
+        // --resume with --cv is refused; the default refit does not apply to a continued run.
+        c.cvFolds = 5;
+        QVERIFY_THROWS_EXCEPTION(Error, runExperiment(ds, c, observer, &r.checkpoint));
         c.cvFolds = 0;
         c.refit = true;
-        QVERIFY_THROWS_EXCEPTION(Error, runExperiment(ds, c, observer, &r.checkpoint));
+        const Experiment resumed = runExperiment(ds, c, observer, &r.checkpoint);
+        QVERIFY(!resumed.refitted);
+        QVERIFY(std::any_of(observer.logs.begin(), observer.logs.end(),
+                            [](const std::string &l) { return l.rfind("refit skipped: a continued run", 0) == 0; }));
     }
 
     void verdicts_data()

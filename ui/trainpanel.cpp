@@ -680,6 +680,8 @@ void TrainPanel::startTraining()
     request.outputDir = newRunFolder(m_settings->workspace.toStdString(), c.name);
     m_runFolderName = QFileInfo(QString::fromStdString(request.outputDir)).fileName();
     request.resumePath = m_resumePath.toStdString();
+    if (!m_resumePath.isEmpty())
+        request.train.refit = false; // a continued run keeps training its own model
     m_parentRun = m_resumePath.isEmpty() ? std::string() : QFileInfo(m_resumePath).absolutePath().toStdString();
     request.testPath = m_testPath.toStdString();
     m_resumePath.clear(); // one continued run; the next starts from scratch unless asked again

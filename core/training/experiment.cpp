@@ -175,9 +175,13 @@ Experiment runExperiment(const Dataset &ds, const TrainConfig &config, TrainingO
                          const Checkpoint *resume)
 {
     config.validate();
-    if (resume && (config.cvFolds > 0 || config.refit))
+    if (resume && config.cvFolds > 0)
         throw Error("--resume continues one model: it cannot be combined with --cv or --refit, which train new "
                     "models from scratch");
+    // The default refit does not apply to a continued run: it keeps training its own model (the
+    // command line refuses --refit asked for by name with --resume).
+    if (resume && config.refit)
+        observer.onLog("refit skipped: a continued run keeps training its own model");
     Experiment x;
     x.exported = "run";
     x.foldsAsked = config.cvFolds;
@@ -232,7 +236,7 @@ Experiment runExperiment(const Dataset &ds, const TrainConfig &config, TrainingO
     x.seconds += x.run.seconds;
     x.end = x.run.end;
     x.message = x.run.message;
-    if (!config.refit || x.run.end != RunEnd::Completed)
+    if (!config.refit || resume || x.run.end != RunEnd::Completed)
         return x;
     if (x.run.valPairs == 0) {
         observer.onLog("refit skipped: without a validation split the run already trained on every pair");

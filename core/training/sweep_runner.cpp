@@ -146,8 +146,7 @@ std::vector<std::string> trainArguments(const TrainConfig &c)
                                   std::to_string(c.patience),
                                   "--cv",
                                   std::to_string(c.cvFolds)};
-    if (c.refit)
-        a.push_back("--refit");
+    a.push_back(c.refit ? "--refit" : "--no-refit");
     return a;
 }
 

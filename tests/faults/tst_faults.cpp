@@ -46,6 +46,8 @@ PipelineRequest smallRun(const std::string &input, const std::string &outputDir,
     request.train.hiddenDim = 16;
     request.train.epochs = epochs;
     request.train.threads = 1;
+    request.train.patience = 0; // every epoch, and the validated model exported
+    request.train.refit = false;
     return request;
 }
 

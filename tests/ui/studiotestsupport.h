@@ -4,6 +4,7 @@
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
 
+#include <QCheckBox>
 #include <QFile>
 #include <QSettings>
 #include <QSpinBox>
@@ -46,8 +47,12 @@ inline nlohmann::json readJson(const QString &path)
     return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
 }
 
+/// What a test's window starts with: the product's defaults, or every epoch trained (early
+/// stopping off, no refit) so that a test counting epochs, chart points or trials sees them all.
+enum class Form { Defaults, EveryEpoch };
+
 /// A shown main window with the bundled sample loaded.
-inline std::unique_ptr<ui::MainWindow> windowWithSample()
+inline std::unique_ptr<ui::MainWindow> windowWithSample(Form form = Form::EveryEpoch)
 {
     auto window = std::make_unique<ui::MainWindow>();
     window->show();
@@ -56,6 +61,10 @@ inline std::unique_ptr<ui::MainWindow> windowWithSample()
     window->findChild<QAction *>(QStringLiteral("actionOpenSample"))->trigger();
     if (!QTest::qWaitFor([&] { return window->dataset() != nullptr; }, 20000))
         return nullptr;
+    if (form == Form::EveryEpoch) {
+        window->findChild<QSpinBox *>(QStringLiteral("patienceSpin"))->setValue(0);
+        window->findChild<QCheckBox *>(QStringLiteral("refitCheck"))->setChecked(false);
+    }
     return window;
 }
 

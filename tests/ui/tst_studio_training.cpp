@@ -85,7 +85,9 @@ void TrainPanelTest::form_showsSeedDefaults()
     QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("batchSizeSpin"))->value(), 32);
     QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("epochsSpin"))->value(), 50);
     QCOMPARE(window.findChild<QDoubleSpinBox *>(QStringLiteral("marginSpin"))->value(), 1.0);
-    QCOMPARE(window.findChild<QDoubleSpinBox *>(QStringLiteral("valSplitSpin"))->value(), 0.2);
+    QCOMPARE(window.findChild<QDoubleSpinBox *>(QStringLiteral("valSplitSpin"))->value(), 0.3);
+    QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("patienceSpin"))->value(), 5);
+    QVERIFY(window.findChild<QCheckBox *>(QStringLiteral("refitCheck"))->isChecked());
     QCOMPARE(window.findChild<QSpinBox *>(QStringLiteral("seedSpin"))->value(), int(defaults.seed));
     QCOMPARE(window.findChild<QComboBox *>(QStringLiteral("tiesCombo"))->currentData().toString(),
              QStringLiteral("hinge"));

@@ -111,7 +111,7 @@ private:
 
 void StudioValidationTest::form_validationAndRegularisationControls()
 {
-    auto window = test::windowWithSample();
+    auto window = test::windowWithSample(test::Form::Defaults);
     QVERIFY(window);
     window->setPlace(ui::MainWindow::TrainPlace);
     auto *valBy = window->findChild<QComboBox *>(QStringLiteral("valByCombo"));
@@ -119,17 +119,20 @@ void StudioValidationTest::form_validationAndRegularisationControls()
     QVERIFY(valBy->itemText(1).contains(QLatin1String("optimistic")));
     auto *folds = window->findChild<QSpinBox *>(QStringLiteral("cvFoldsSpin"));
     QCOMPARE(folds->text(), QStringLiteral("Off"));
-    QVERIFY(!window->findChild<QCheckBox *>(QStringLiteral("refitCheck"))->isChecked());
+    QVERIFY(window->findChild<QCheckBox *>(QStringLiteral("refitCheck"))->isChecked()); // measured: the default
     QCOMPARE(window->findChild<QDoubleSpinBox *>(QStringLiteral("dropoutSpin"))->value(), 0.2);
     QCOMPARE(window->findChild<QDoubleSpinBox *>(QStringLiteral("weightDecaySpin"))->value(), 0.0);
-    QCOMPARE(window->findChild<QSpinBox *>(QStringLiteral("patienceSpin"))->text(), QStringLiteral("Off"));
+    QCOMPARE(window->findChild<QSpinBox *>(QStringLiteral("patienceSpin"))->value(), 5);
     QCOMPARE(window->findChild<QLabel *>(QStringLiteral("testFileLabel"))->text(), QStringLiteral("None"));
     for (const char *name : {"valByCombo", "cvFoldsSpin", "refitCheck", "dropoutSpin", "weightDecaySpin",
                              "patienceSpin", "testFileButton"})
         QVERIFY2(!window->findChild<QWidget *>(QString::fromLatin1(name))->toolTip().isEmpty(), name);
 
-    // The sample has 80 items: a fifth of them gives few validation pairs, and the note says so.
+    // The sample has 80 items: at the default 0.3, 24 held out give 30 validation pairs (the note
+    // gives their ±); a fifth of them gives fewer than 30, and the note says what to do.
     auto *note = window->findChild<QLabel *>(QStringLiteral("validationNote"));
+    QVERIFY2(note->text().contains(QLatin1String("30 validation pairs")), qPrintable(note->text()));
+    window->findChild<QDoubleSpinBox *>(QStringLiteral("valSplitSpin"))->setValue(0.2);
     QVERIFY2(note->text().contains(QLatin1String("Cross-validation")), qPrintable(note->text()));
     QVERIFY2(note->text().contains(QStringLiteral("±")), qPrintable(note->text()));
     // Pairs: the note warns that the figure reads high.
