@@ -14,6 +14,7 @@
 #include <QWheelEvent>
 #include <QXYSeries>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -55,6 +56,11 @@ ChartInteraction::ChartInteraction(QChartView *view) : QObject(view), m_view(vie
     // A rubber-band zoom shows up as a changed plot area or axis range: note it for the button.
     connect(m_view->chart(), &QChart::plotAreaChanged, this, [this] { placeControls(); });
 
+    // Room above the title for the controls: in a narrow chart they would cover it.
+    QMargins margins = m_view->chart()->margins();
+    margins.setTop(std::max(margins.top(), m_reset->sizeHint().height() + 2));
+    m_view->chart()->setMargins(margins);
+
     m_label = new QGraphicsSimpleTextItem;
     m_label->setZValue(100);
     m_label->setBrush(QBrush(QColor(0x20, 0x20, 0x20)));
@@ -78,8 +84,8 @@ void ChartInteraction::placeControls()
     // Top right, over the chart's margin: the title and legend keep their place.
     const QSize log = m_log->sizeHint(), reset = m_reset->sizeHint();
     const int right = m_view->width() - 6;
-    m_reset->setGeometry(right - reset.width(), 4, reset.width(), reset.height());
-    m_log->setGeometry(right - reset.width() - 8 - log.width(), 4 + (reset.height() - log.height()) / 2, log.width(),
+    m_reset->setGeometry(right - reset.width(), 2, reset.width(), reset.height());
+    m_log->setGeometry(right - reset.width() - 8 - log.width(), 2 + (reset.height() - log.height()) / 2, log.width(),
                        log.height());
     m_log->raise();
     m_reset->raise();

@@ -5,6 +5,7 @@
 #include "ui/history/elidedtext.h"
 #include "ui/numberformat.h"
 
+#include <QFileInfo>
 #include <QFontMetrics>
 #include <QMouseEvent>
 #include <QPainter>
@@ -89,9 +90,16 @@ void ParallelCoordinatesView::setRuns(const std::vector<const RunSummary *> &inp
     m_hovered = -1;
     m_hoverText.clear();
     m_best = -1;
+    QStringList names;
     for (const RunSummary *run : runs)
-        m_runs.push_back({elidedText(run->displayName()),
-                          run->selection.kind != QualityFigure::None ? run->selection.accuracy : kNaN});
+        names << elidedText(run->displayName());
+    for (size_t i = 0; i < runs.size(); ++i) {
+        // Trials of a sweep share their model name: the folder tells them apart.
+        const QString &name = names.at(int(i));
+        const QString folder = QFileInfo(QString::fromStdString(runs[i]->folder)).fileName();
+        m_runs.push_back({names.count(name) > 1 ? QStringLiteral("%1 (%2)").arg(name, folder) : name,
+                          runs[i]->selection.kind != QualityFigure::None ? runs[i]->selection.accuracy : kNaN});
+    }
     const auto &fields = comparisonFields();
     QStringList shared;
     for (size_t f = 0; f < fields.size(); ++f) {
@@ -236,9 +244,14 @@ QRectF ParallelCoordinatesView::plotRect() const
     const QFontMetrics fm = fontMetrics();
     // Labels over the axes; room for the first axis' ticks on the left, the last's on the right;
     // the "missing" slot and a line of text underneath.
+    // The note under the chart wraps in a narrow window: keep its lines clear of the axes.
+    const int note =
+        m_message.isEmpty()
+            ? fm.height()
+            : fm.boundingRect(QRect(0, 0, std::max(40, width() - 12), 10000), Qt::TextWordWrap, m_message).height();
     return QRectF(rect()).adjusted(fm.horizontalAdvance(QStringLiteral("0.0001")) + 14, 2 * fm.height() + 8,
                                    -(fm.horizontalAdvance(QStringLiteral("100.0 %")) + 14),
-                                   -(kMissingGap + 2 * fm.height() + 6));
+                                   -(kMissingGap + note + fm.height() / 2.0 + 6));
 }
 
 double ParallelCoordinatesView::axisX(int axis) const
@@ -340,9 +353,17 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent *)
         p.setFont(bold);
         p.setPen(text);
         const QString label = axis.log ? tr("%1 (log)").arg(axis.label) : axis.label;
-        const double width = std::max(40.0, spacing - 6);
-        const QString shown = QFontMetrics(bold).elidedText(label, Qt::ElideRight, int(width));
-        p.drawText(QRectF(x - width / 2, 2, width, 2 * fm.height() + 4), Qt::AlignHCenter | Qt::AlignBottom, shown);
+        const double titleWidth = std::max(40.0, spacing - 6);
+        const QString shown = QFontMetrics(bold).elidedText(label, Qt::ElideRight, int(titleWidth));
+        // Centred over its axis, kept inside the widget (the first and last axes' names too).
+        QRectF title(x - titleWidth / 2, 2, titleWidth, 2 * fm.height() + 4);
+        const double shownWidth = QFontMetrics(bold).horizontalAdvance(shown);
+        title = QRectF(x - shownWidth / 2, title.top(), shownWidth, title.height());
+        if (title.left() < 2)
+            title.moveLeft(2);
+        if (title.right() > width() - 2)
+            title.moveRight(width() - 2);
+        p.drawText(title, Qt::AlignHCenter | Qt::AlignBottom, shown);
         p.setFont(font());
         const bool right = a == axisCount() - 1 && axisCount() > 1; // the last axis' ticks outside
         for (int t = 0; t < int(axis.ticks.size()); ++t) {
@@ -396,13 +417,23 @@ void ParallelCoordinatesView::paintEvent(QPaintEvent *)
             p.drawEllipse(pointOf(r, a), best ? 3.5 : 2.5, best ? 3.5 : 2.5);
         p.setBrush(Qt::NoBrush);
     }
-    if (m_best >= 0) {
-        const QPointF end = pointOf(m_best, axisCount() - 1);
-        p.setPen(text);
+    if (m_best >= 0 && axisCount() > 1) {
+        // Named on its last stretch, clear of the axis titles above.
+        const QPointF a = pointOf(m_best, axisCount() - 2), b = pointOf(m_best, axisCount() - 1);
         QFont bold = font();
         bold.setBold(true);
         p.setFont(bold);
-        p.drawText(end + QPointF(-fm.horizontalAdvance(QStringLiteral("★ best")) - 10, -6), tr("★ best"));
+        const QString label = tr("★ best");
+        const QFontMetrics bm(bold);
+        const QPointF mid = (a + b) / 2;
+        QRectF box(mid.x() - bm.horizontalAdvance(label) / 2.0 - 3, mid.y() - bm.height() - 4,
+                   bm.horizontalAdvance(label) + 6, bm.height() + 2);
+        if (box.top() < plot.top())
+            box.moveTop(mid.y() + 6); // a line along the top: the label under it
+
+        p.fillRect(box, palette().color(QPalette::Base));
+        p.setPen(text);
+        p.drawText(box, Qt::AlignCenter, label);
         p.setFont(font());
     }
 }
