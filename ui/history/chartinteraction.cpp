@@ -9,6 +9,7 @@
 #include <QGraphicsSimpleTextItem>
 #include <QMouseEvent>
 #include <QPen>
+#include <QTimer>
 #include <QToolButton>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -144,6 +145,17 @@ void ChartInteraction::hoverAt(const QPointF &viewportPos)
     QToolTip::showText(m_view->viewport()->mapToGlobal(viewportPos.toPoint()), m_hoverText, m_view->viewport());
 }
 
+QRectF ChartInteraction::visibleRange() const
+{
+    // The data the plot area shows: its corners mapped back through the first series' axes.
+    const QList<QAbstractSeries *> series = m_view->chart()->series();
+    if (series.isEmpty())
+        return {};
+    const QRectF plot = m_view->chart()->plotArea();
+    return QRectF(m_view->chart()->mapToValue(plot.topLeft(), series.first()),
+                  m_view->chart()->mapToValue(plot.bottomRight(), series.first()));
+}
+
 void ChartInteraction::zoom(double factor)
 {
     if (!(factor > 0) || factor == 1)
@@ -175,13 +187,18 @@ bool ChartInteraction::eventFilter(QObject *watched, QEvent *event)
         m_hoverText.clear();
         m_label->setVisible(false);
         break;
-    case QEvent::MouseButtonRelease:
-        // The rubber band (left) or the zoom out (right) has changed the range.
-        if (static_cast<QMouseEvent *>(event)->button() != Qt::NoButton) {
-            m_zoomed = true;
-            m_reset->setEnabled(true);
-        }
+    case QEvent::MouseButtonRelease: {
+        // The rubber band (left) or the zoom out (right) changes the range once QChartView has
+        // handled the release: look then, so a plain click does not count as a zoom.
+        const QRectF before = visibleRange();
+        QTimer::singleShot(0, this, [this, before] {
+            if (visibleRange() != before) {
+                m_zoomed = true;
+                m_reset->setEnabled(true);
+            }
+        });
         break;
+    }
     case QEvent::MouseButtonDblClick:
         resetZoom();
         return true;

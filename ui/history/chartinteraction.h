@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QPointF>
+#include <QRectF>
 #include <QString>
 
 class QChartView;
@@ -51,6 +52,7 @@ protected:
 
 private:
     void placeControls();
+    QRectF visibleRange() const;
 
     QChartView *m_view = nullptr;
     QCheckBox *m_log = nullptr;
