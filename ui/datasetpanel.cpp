@@ -1,5 +1,7 @@
 #include "ui/datasetpanel.h"
 
+#include "ui/numberformat.h"
+
 #include "core/dataset.h"
 #include "ui/chartaxes.h"
 #include "ui/pairstablemodel.h"
@@ -39,11 +41,6 @@
 namespace ranker::ui {
 
 namespace {
-
-QString percent(double share)
-{
-    return QLocale().toString(100.0 * share, 'f', 1) + QLatin1Char('%');
-}
 
 QString number(qint64 n)
 {
@@ -392,7 +389,7 @@ void DatasetPanel::updateFigures()
     const std::vector<double> coverage = ds.metricCoverage();
     for (size_t m = 0; m < ds.metricNames.size(); ++m)
         metrics << tr("%1 (%2)").arg(QString::fromStdString(ds.metricNames[m]).toHtmlEscaped(),
-                                     percent(m < coverage.size() ? coverage[m] : 0.0));
+                                     percentText(m < coverage.size() ? coverage[m] : 0.0));
     QStringList tags;
     for (const std::string &t : ds.reasonTagNames)
         tags << QString::fromStdString(t).toHtmlEscaped();
@@ -415,7 +412,7 @@ void DatasetPanel::updateFigures()
     html += row(tr("Embedding dimension"), number(ds.embeddingDim));
     html += row(tr("Embedding coverage"), tr("%1 of %2 items (%3)")
                                               .arg(number(withEmbedding), number(items),
-                                                   percent(items ? double(withEmbedding) / double(items) : 0.0)));
+                                                   percentText(items ? double(withEmbedding) / double(items) : 0.0)));
     if (ds.itemsResolvedFromEmbeddingsFile)
         html += row(tr("From embeddings file"), number(ds.itemsResolvedFromEmbeddingsFile));
     html += row(tr("Metrics"), metrics.isEmpty() ? tr("none") : metrics.join(QStringLiteral(", ")));
@@ -445,7 +442,7 @@ QStringList DatasetPanel::adviceFor(const ranker::Dataset &ds)
             if (share > 0.6)
                 advice << tr("Label %1 makes up %2 of the pairs: aim for a balanced distribution of labels (−1, 0, 1).")
                               .arg(label)
-                              .arg(percent(share));
+                              .arg(percentText(share));
         }
     }
     return advice;
@@ -471,7 +468,7 @@ void DatasetPanel::updateCharts()
         *set << double(count);
         categories << QStringLiteral("%1  (%2)")
                           .arg(label == -1 ? QStringLiteral("−1") : QString::number(label),
-                               percent(double(count) / pairs));
+                               percentText(double(count) / pairs));
     }
     auto *series = new QBarSeries;
     series->setObjectName(QStringLiteral("labelSeries"));

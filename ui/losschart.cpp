@@ -1,6 +1,7 @@
 #include "ui/losschart.h"
 
 #include "ui/chartaxes.h"
+#include "ui/history/chartinteraction.h"
 
 #include "core/trainer.h"
 
@@ -9,11 +10,13 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QPen>
 #include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ranker::ui {
 
@@ -70,6 +73,32 @@ LossChart::LossChart(QWidget *parent) : QChartView(new QChart, parent)
     }
     m_accuracy->attachAxis(m_epochAxis);
     m_accuracy->attachAxis(m_accuracyAxis);
+
+    // "Log scale" moves the loss curves onto this axis; it stays hidden until then.
+    m_lossLogAxis = new QLogValueAxis(chart);
+    m_lossLogAxis->setTitleText(tr("Loss (log)"));
+    m_lossLogAxis->setBase(10);
+    m_lossLogAxis->setLabelFormat(QStringLiteral("%.3g"));
+    m_lossLogAxis->setRange(0.01, 1);
+    chart->addAxis(m_lossLogAxis, Qt::AlignLeft);
+    m_lossLogAxis->setVisible(false);
+
+    // The kept epoch: a vertical line over the whole height (on the fixed 0–100 accuracy axis, so
+    // it needs no refitting when the losses rescale or go logarithmic).
+    m_keptMarker = new QLineSeries(chart);
+    m_keptMarker->setObjectName(QStringLiteral("keptEpochMarker"));
+    m_keptMarker->setProperty(kNoHover, true);
+    QPen keptPen(QColor(0x6a, 0x3d, 0x9a));
+    keptPen.setWidthF(1.6);
+    keptPen.setStyle(Qt::DashDotLine);
+    m_keptMarker->setPen(keptPen);
+    chart->addSeries(m_keptMarker);
+    m_keptMarker->attachAxis(m_epochAxis);
+    m_keptMarker->attachAxis(m_accuracyAxis);
+
+    m_interaction = new ChartInteraction(this);
+    connect(m_interaction, &ChartInteraction::resetRequested, this, &LossChart::fitAxes);
+    connect(m_interaction, &ChartInteraction::logScaleChanged, this, &LossChart::setLogScale);
     reset(1, 10);
 }
 
@@ -87,8 +116,94 @@ void LossChart::reset(int firstEpoch, int lastEpoch)
     m_earlier.clear();
     m_train->setName(tr("Train loss"));
     m_lossMax = 0;
-    fitEpochAxis(m_epochAxis, firstEpoch, lastEpoch);
+    markKeptEpoch(0, false);
+    fitEpochs(firstEpoch, lastEpoch);
     m_lossAxis->setRange(0, 1);
+    m_lossLogAxis->setRange(0.01, 1);
+}
+
+QAbstractAxis *LossChart::lossAxis() const
+{
+    if (m_log)
+        return m_lossLogAxis;
+    return m_lossAxis;
+}
+
+QList<QLineSeries *> LossChart::lossSeries() const
+{
+    return QList<QLineSeries *>{m_running, m_train, m_val} + m_earlier;
+}
+
+void LossChart::fitEpochs(int first, int last)
+{
+    m_shownFirst = first;
+    m_shownLast = last;
+    chart()->zoomReset();
+    fitEpochAxis(m_epochAxis, first, last);
+}
+
+void LossChart::fitAxes()
+{
+    fitEpochs(m_shownFirst, m_shownLast);
+    m_accuracyAxis->setRange(0, 100);
+    m_lossMax = 0;
+    for (QLineSeries *s : lossSeries())
+        for (const QPointF &p : s->points())
+            if (s != m_running || p.x() >= m_firstEpoch - 1 + 0.25)
+                m_lossMax = std::max(m_lossMax, p.y());
+    setLossTop(m_lossMax > 0 ? m_lossMax : 1);
+}
+
+void LossChart::setLogScale(bool on)
+{
+    if (on == m_log)
+        return;
+    QAbstractAxis *from = lossAxis();
+    m_log = on;
+    QAbstractAxis *to = lossAxis();
+    for (QLineSeries *s : lossSeries()) {
+        s->detachAxis(from);
+        s->attachAxis(to);
+    }
+    from->setVisible(false);
+    to->setVisible(true);
+    fitAxes();
+}
+
+void LossChart::setLossTop(double top)
+{
+    if (!m_log) {
+        m_lossAxis->setRange(0, top * 1.1);
+        m_lossAxis->applyNiceNumbers();
+        return;
+    }
+    // A log axis cannot reach 0: from a little under the smallest positive loss.
+    double bottom = top;
+    for (QLineSeries *s : lossSeries())
+        for (const QPointF &p : s->points())
+            if (p.y() > 0 && std::isfinite(p.y()))
+                bottom = std::min(bottom, p.y());
+    if (!(bottom > 0))
+        bottom = top > 0 ? top / 100 : 0.01;
+    m_lossLogAxis->setRange(bottom * 0.8, std::max(top, bottom * 1.01) * 1.25);
+}
+
+void LossChart::markKeptEpoch(int epoch, bool final)
+{
+    m_keptEpoch = std::max(0, epoch);
+    if (m_keptEpoch <= 0) {
+        m_keptMarker->clear();
+        m_keptMarker->setVisible(false);
+        for (QLegendMarker *marker : chart()->legend()->markers(m_keptMarker))
+            marker->setVisible(false);
+        m_bestValLoss = std::numeric_limits<double>::quiet_NaN();
+        return;
+    }
+    m_keptMarker->replace(QList<QPointF>{QPointF(m_keptEpoch, 0), QPointF(m_keptEpoch, 100)});
+    m_keptMarker->setName(final ? tr("Kept: epoch %1").arg(m_keptEpoch) : tr("Best so far: epoch %1").arg(m_keptEpoch));
+    m_keptMarker->setVisible(true);
+    for (QLegendMarker *marker : chart()->legend()->markers(m_keptMarker))
+        marker->setVisible(true);
 }
 
 void LossChart::beginPhase(const PhaseReport &phase)
@@ -113,7 +228,7 @@ void LossChart::beginPhase(const PhaseReport &phase)
         earlier->replace(source->points());
         chart()->addSeries(earlier);
         earlier->attachAxis(m_epochAxis);
-        earlier->attachAxis(m_lossAxis);
+        earlier->attachAxis(lossAxis());
         // One legend entry for all the faint lines.
         if (!m_earlier.isEmpty())
             for (QLegendMarker *marker : chart()->legend()->markers(earlier))
@@ -126,14 +241,15 @@ void LossChart::beginPhase(const PhaseReport &phase)
     m_firstEpoch = phase.firstEpoch;
     m_lastEpoch = phase.lastEpoch;
     m_axisFirst = phase.firstEpoch;
-    fitEpochAxis(m_epochAxis, phase.firstEpoch, phase.lastEpoch);
+    markKeptEpoch(0, false); // each fold (and the refit) keeps an epoch of its own
+    fitEpochs(phase.firstEpoch, phase.lastEpoch);
     chart()->setTitle(phase.kind == PhaseReport::Refit ? tr("Refit on every pair")
                                                        : tr("Fold %1 of %2").arg(phase.fold).arg(phase.folds));
 }
 
 void LossChart::fitToEpochs(int lastEpoch)
 {
-    fitEpochAxis(m_epochAxis, m_axisFirst, std::max(lastEpoch, m_firstEpoch));
+    fitEpochs(m_axisFirst, std::max(lastEpoch, m_firstEpoch));
 }
 
 void LossChart::showParent(const QList<QPointF> &trainLoss, const QList<QPointF> &valLoss)
@@ -153,7 +269,7 @@ void LossChart::showParent(const QList<QPointF> &trainLoss, const QList<QPointF>
         parent->replace(points);
         chart()->addSeries(parent);
         parent->attachAxis(m_epochAxis);
-        parent->attachAxis(m_lossAxis);
+        parent->attachAxis(lossAxis());
         m_earlier.append(parent);
         for (const QPointF &p : points) {
             first = std::min(first, int(p.x()));
@@ -161,7 +277,7 @@ void LossChart::showParent(const QList<QPointF> &trainLoss, const QList<QPointF>
         }
     }
     m_axisFirst = std::max(1, first);
-    fitEpochAxis(m_epochAxis, m_axisFirst, m_lastEpoch);
+    fitEpochs(m_axisFirst, m_lastEpoch);
 }
 
 void LossChart::growLossAxis(double value)
@@ -169,8 +285,7 @@ void LossChart::growLossAxis(double value)
     if (!std::isfinite(value) || value <= m_lossMax)
         return;
     m_lossMax = value;
-    m_lossAxis->setRange(0, value * 1.1);
-    m_lossAxis->applyNiceNumbers();
+    setLossTop(value);
 }
 
 void LossChart::rescaleLossAxis()
@@ -188,8 +303,7 @@ void LossChart::rescaleLossAxis()
     if (top <= 0 || !std::isfinite(top))
         return;
     m_lossMax = top;
-    m_lossAxis->setRange(0, top * 1.1);
-    m_lossAxis->applyNiceNumbers();
+    setLossTop(top);
 }
 
 void LossChart::addEpoch(const EpochReport &report)
@@ -202,6 +316,11 @@ void LossChart::addEpoch(const EpochReport &report)
     if (std::isfinite(report.valLoss)) {
         m_val->append(report.epoch, report.valLoss);
         growLossAxis(report.valLoss);
+        // The engine keeps the epoch of the lowest validation loss ("keep best"): show where it is.
+        if (!report.refit && !(report.valLoss >= m_bestValLoss)) {
+            m_bestValLoss = report.valLoss;
+            markKeptEpoch(report.epoch, false);
+        }
     }
     if (std::isfinite(report.valAccuracy))
         m_accuracy->append(report.epoch, 100.0 * report.valAccuracy);

@@ -2,7 +2,9 @@
 
 #include <QChartView>
 
+class QAbstractAxis;
 class QLineSeries;
+class QLogValueAxis;
 class QValueAxis;
 
 namespace ranker {
@@ -12,6 +14,8 @@ struct PhaseReport;
 } // namespace ranker
 
 namespace ranker::ui {
+
+class ChartInteraction;
 
 /// Train and validation loss per epoch, validation accuracy on a second axis, and the running
 /// loss of the epoch in progress, so the chart moves within a long epoch.
@@ -38,6 +42,21 @@ public:
     void fitToEpochs(int lastEpoch);
     void addBatch(const ranker::BatchReport &report);
 
+    /// Marks the epoch whose weights were kept (a vertical line and its label in the legend):
+    /// while training the best validation epoch so far, at the end the run's kept epoch.
+    /// 0 hides the marker.
+    void markKeptEpoch(int epoch, bool final);
+    int keptEpoch() const { return m_keptEpoch; }
+    QLineSeries *keptEpochMarker() const { return m_keptMarker; }
+
+    /// Hover values, zoom and the log-scale box.
+    ChartInteraction *interaction() const { return m_interaction; }
+    /// The axis the losses are drawn on now: linear, or logarithmic with "Log scale".
+    QAbstractAxis *lossAxis() const;
+    QValueAxis *epochAxis() const { return m_epochAxis; }
+    /// Fits both axes to the curves again (what the reset of a zoom does).
+    void fitAxes();
+
     QLineSeries *trainLoss() const { return m_train; }
     QLineSeries *valLoss() const { return m_val; }
     QLineSeries *valAccuracy() const { return m_accuracy; }
@@ -46,6 +65,10 @@ public:
 private:
     void growLossAxis(double value);
     void rescaleLossAxis();
+    void setLossTop(double top);
+    void setLogScale(bool on);
+    void fitEpochs(int first, int last);
+    QList<QLineSeries *> lossSeries() const;
 
     QLineSeries *m_train = nullptr;
     QLineSeries *m_val = nullptr;
@@ -55,6 +78,13 @@ private:
     QValueAxis *m_epochAxis = nullptr;
     QValueAxis *m_lossAxis = nullptr;
     QValueAxis *m_accuracyAxis = nullptr;
+    QLogValueAxis *m_lossLogAxis = nullptr;
+    QLineSeries *m_keptMarker = nullptr;
+    ChartInteraction *m_interaction = nullptr;
+    bool m_log = false;
+    int m_keptEpoch = 0;
+    double m_bestValLoss = 0;              ///< the lowest validation loss of this phase (NaN: none yet)
+    int m_shownFirst = 1, m_shownLast = 1; ///< the epochs fitEpochAxis() was last given
     double m_lossMax = 0;
     int m_firstEpoch = 1;
     int m_lastEpoch = 1;

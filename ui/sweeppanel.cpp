@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/runs.h"
 #include "core/training/sweep_runner.h"
+#include "ui/numberformat.h"
 
 #include <QColor>
 #include <QComboBox>
@@ -507,8 +508,7 @@ void SweepPanel::onRanking(const std::vector<TrialResult> &ranking)
         if (finished) {
             const TrialResult &r = ranking[it->second];
             QTableWidgetItem *figure = m_trials->item(row, FigureColumn);
-            figure->setText(std::isfinite(r.score) ? QStringLiteral("%1 %").arg(100 * r.score, 0, 'f', 1)
-                                                   : qs(r.label));
+            figure->setText(std::isfinite(r.score) ? percentText(r.score) : qs(r.label));
             figure->setToolTip(qs(r.label));
             m_trials->item(row, VerdictColumn)->setText(qs(r.verdict));
         }

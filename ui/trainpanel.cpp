@@ -1,5 +1,7 @@
 #include "ui/trainpanel.h"
 
+#include "ui/numberformat.h"
+
 #include "core/dataset.h"
 #include "core/error.h"
 #include "core/model.h"
@@ -66,11 +68,6 @@ QString formatDuration(double seconds)
 QString formatNumber(double value, int precision = 5)
 {
     return std::isfinite(value) ? QLocale().toString(value, 'g', precision) : QStringLiteral("–");
-}
-
-QString formatPercent(double share)
-{
-    return QString::fromStdString(ranker::formatPercent(share));
 }
 
 } // namespace
@@ -794,10 +791,10 @@ void TrainPanel::onEpoch(const EpochReport &report)
                        .arg(report.epochs)
                        .arg(formatNumber(report.trainLoss))
                        .arg(formatNumber(report.valLoss))
-                       .arg(formatPercent(report.trainAccuracy))
-                       .arg(formatPercent(report.valAccuracy));
+                       .arg(percentText(report.trainAccuracy))
+                       .arg(percentText(report.valAccuracy));
     if (std::isfinite(report.crossAccuracy))
-        line += tr("  one-new-item acc %1").arg(formatPercent(report.crossAccuracy));
+        line += tr("  one-new-item acc %1").arg(percentText(report.crossAccuracy));
     appendLog(m_phaseText + line + tr("  %1 s").arg(QLocale().toString(report.seconds, 'f', 2)));
 }
 
@@ -835,6 +832,9 @@ void TrainPanel::onFinished(const RunOutcome &o)
     const QualityFigure quality = headlineQuality(m);
     // The status says how the run ended, in the verdict's colour: never green for a failed model.
     const QString color = verdictColor(verdict.level);
+    // The epoch whose weights the run kept (the metadata's kept_epoch), marked on the chart.
+    if (o.keptEpoch > 0)
+        m_chart->markKeptEpoch(o.keptEpoch, true);
     switch (o.end) {
     case RunEnd::Completed: {
         const double seconds = numberIn(m, "training_time");
@@ -920,7 +920,7 @@ void TrainPanel::onFinished(const RunOutcome &o)
         html += row(tr("Cross-validation"),
                     tr("%1 folds: validation accuracy %2 ± %3, loss %4 ± %5, best epoch %6 ± %7")
                         .arg(cv.value("finished", 0))
-                        .arg(formatPercent(numberIn(accuracy, "mean")))
+                        .arg(percentText(numberIn(accuracy, "mean")))
                         .arg(QLocale().toString(100 * numberIn(accuracy, "std"), 'f', 1))
                         .arg(formatNumber(numberIn(cv.value("val_loss", empty), "mean"), 4))
                         .arg(formatNumber(numberIn(cv.value("val_loss", empty), "std"), 2))
@@ -930,7 +930,7 @@ void TrainPanel::onFinished(const RunOutcome &o)
         for (const nlohmann::json &f : cv.value("per_fold", nlohmann::json::array()))
             folds += tr("fold %1: %2 (best epoch %3, %4 pairs)<br>")
                          .arg(f.value("fold", 0))
-                         .arg(formatPercent(numberIn(f, "accuracy")))
+                         .arg(percentText(numberIn(f, "accuracy")))
                          .arg(f.value("best_epoch", 0))
                          .arg(f.value("val_pairs", 0));
         html += row(tr("Folds"), folds);
@@ -947,13 +947,13 @@ void TrainPanel::onFinished(const RunOutcome &o)
                 : tr("%1 held-out pairs whose items were also trained on (optimistic)").arg(val.value("val_pairs", 0)));
         html += row(tr("Validation accuracy"),
                     tr("%1 ± %2 points (epoch %3)")
-                        .arg(formatPercent(numberIn(val, "accuracy")))
+                        .arg(percentText(numberIn(val, "accuracy")))
                         .arg(QLocale().toString(100 * numberIn(val, "accuracy_interval"), 'f', 1))
                         .arg(val.value("epoch", 0)));
         if (byItems)
             html += row(tr("One new item"),
-                        tr("%1 on pairs with one held-out item").arg(formatPercent(numberIn(val, "cross_accuracy"))));
-        html += row(tr("Train accuracy there"), formatPercent(numberIn(val, "train_accuracy")));
+                        tr("%1 on pairs with one held-out item").arg(percentText(numberIn(val, "cross_accuracy"))));
+        html += row(tr("Train accuracy there"), percentText(numberIn(val, "train_accuracy")));
     }
     if (!refit.empty())
         html += row(tr("Refit"), tr("on all %1 pairs for %2 epochs (%3); final train loss %4")
@@ -964,10 +964,10 @@ void TrainPanel::onFinished(const RunOutcome &o)
     if (!test.empty()) {
         const nlohmann::json &overall = test.value("evaluation", empty).value("overall", empty);
         QString text = tr("%1 on %2 decisive pairs of %3; ties within the margin %4")
-                           .arg(formatPercent(numberIn(overall, "accuracy")))
+                           .arg(percentText(numberIn(overall, "accuracy")))
                            .arg(overall.value("decisive", 0))
                            .arg(qs(test.value("file_name", std::string())).toHtmlEscaped())
-                           .arg(formatPercent(numberIn(overall, "tie_agreement")));
+                           .arg(percentText(numberIn(overall, "tie_agreement")));
         const int seen = test.value("items_seen_in_training", 0);
         if (seen > 0)
             text += tr("<br><span style='color:%1'>⚠ %2 of its %3 items were in the training data (%4 pairs)</span>")

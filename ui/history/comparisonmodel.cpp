@@ -1,12 +1,23 @@
 #include "ui/history/comparisonmodel.h"
 
 #include "ui/history/elidedtext.h"
+#include "ui/numberformat.h"
 
 #include <QBrush>
 #include <QColor>
 #include <QFont>
 
 namespace ranker::ui {
+
+namespace {
+
+bool isAccuracyKey(const std::string &key)
+{
+    const std::string suffix = "accuracy";
+    return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
 
 ComparisonModel::ComparisonModel(QObject *parent) : QAbstractTableModel(parent) {}
 
@@ -45,8 +56,13 @@ QVariant ComparisonModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         if (index.column() == 0)
             return QString::fromStdString(row.label);
-        if (size_t(index.column() - 1) < row.values.size())
-            return elidedText(row.values[size_t(index.column() - 1)]);
+        if (size_t(index.column() - 1) < row.values.size()) {
+            const std::string &value = row.values[size_t(index.column() - 1)];
+            // Accuracies as everywhere else ("97.5 %"); the CSV keeps the plain number.
+            if (isAccuracyKey(row.key) && !value.empty())
+                return percentText(QString::fromStdString(value).toDouble());
+            return elidedText(value);
+        }
         return QVariant();
     case DiffersRole:
         return row.differs;

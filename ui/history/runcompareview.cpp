@@ -2,8 +2,12 @@
 
 #include "core/atomic_file.h"
 #include "ui/chartaxes.h"
+#include "ui/history/bestrun.h"
+#include "ui/history/chartinteraction.h"
 #include "ui/history/comparisonmodel.h"
 #include "ui/history/elidedtext.h"
+#include "ui/history/parallelcoordinatesview.h"
+#include "ui/numberformat.h"
 
 #include <QChart>
 #include <QChartView>
@@ -21,6 +25,7 @@
 #include <QScatterSeries>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -28,6 +33,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ranker::ui {
 
@@ -115,6 +121,18 @@ RunCompareView::RunCompareView(HistorySettings *settings, QWidget *parent) : QWi
 
     m_lossView = makeChartView(QStringLiteral("lossChartView"), this);
     m_accuracyView = makeChartView(QStringLiteral("accuracyChartView"), this);
+    // Hover values, zoom, a reset that refits the epoch axis, and log scale for the losses.
+    for (QChartView *view : {m_lossView, m_accuracyView}) {
+        auto *interaction = new ChartInteraction(view);
+        connect(interaction, &ChartInteraction::resetRequested, this, &RunCompareView::rebuildCurves);
+        if (view == m_accuracyView)
+            view->findChild<QCheckBox *>(QStringLiteral("logScale"))->hide();
+        else
+            connect(interaction, &ChartInteraction::logScaleChanged, this, [this](bool on) {
+                m_logLoss = on;
+                rebuildCurves();
+            });
+    }
     auto *charts = new QSplitter(Qt::Horizontal, this);
     charts->addWidget(m_lossView);
     charts->addWidget(m_accuracyView);
@@ -171,9 +189,17 @@ RunCompareView::RunCompareView(HistorySettings *settings, QWidget *parent) : QWi
     scatterLayout->addLayout(scatterHead);
     scatterLayout->addWidget(m_scatterView);
 
+    // Parallel coordinates beside the scatter: every differing setting of the compared runs at once.
+    m_parallel = new ParallelCoordinatesView(this);
+    m_parallel->setObjectName(QStringLiteral("parallelCoordinates"));
+    auto *figures = new QTabWidget(this);
+    figures->setObjectName(QStringLiteral("compareFigureTabs"));
+    figures->addTab(m_parallel, tr("Parallel coordinates"));
+    figures->addTab(scatterBox, tr("Scatter"));
+
     auto *bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(tableBox);
-    bottom->addWidget(scatterBox);
+    bottom->addWidget(figures);
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
 
@@ -228,11 +254,23 @@ void RunCompareView::setCompared(const std::vector<RunSummary> &runs)
     std::vector<const RunSummary *> pointers;
     for (const RunSummary &run : m_compared)
         pointers.push_back(&run);
-    m_comparison->setComparison(compareRuns(pointers), m_names = runLabels(m_compared));
+    m_names = runLabels(m_compared);
+    // The winner among the compared runs, ranked as a sweep ranks its trials: ★ in the legend and
+    // the table, a thicker line.
+    m_best = m_compared.size() >= 2
+                 ? bestRunIndex(m_compared, [](const RunSummary &r) -> const RunSummary & { return r; })
+                 : -1;
+    QStringList headers = m_names;
+    if (m_best >= 0)
+        headers[m_best] = QStringLiteral("★ ") + headers[m_best];
+    m_comparison->setComparison(compareRuns(pointers), headers);
+    m_parallel->setRuns(pointers);
     if (m_comparison->columnCount() > 0)
         m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_hint->setText(m_compared.size() < 2 ? tr("Select two or more runs in the list to compare them.")
-                                          : tr("Comparing %n runs.", nullptr, int(m_compared.size())));
+    m_hint->setText(m_compared.size() < 2
+                        ? tr("Select two or more runs in the list to compare them.")
+                        : tr("Comparing %n runs.", nullptr, int(m_compared.size())) +
+                              (m_best >= 0 ? tr(" Best by validation: ★ %1").arg(m_names.at(m_best)) : QString()));
     rebuildCurves();
     rebuildScatter();
 }
@@ -273,14 +311,42 @@ void RunCompareView::fillChart(QChart *chart, bool accuracy)
     x->setLabelFormat(QStringLiteral("%d"));
     auto *y = new QValueAxis;
     y->setLabelFormat(accuracy ? QStringLiteral("%.0f") : QStringLiteral("%.3g"));
+    QLogValueAxis *logY = nullptr;
     chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
+    if (!accuracy && m_logLoss) {
+        logY = new QLogValueAxis;
+        logY->setBase(10);
+        logY->setLabelFormat(QStringLiteral("%.3g"));
+        logY->setTitleText(tr("Loss (log)"));
+        chart->addAxis(logY, Qt::AlignLeft);
+        delete y;
+        y = nullptr;
+    } else {
+        chart->addAxis(y, Qt::AlignLeft);
+    }
+    QAbstractAxis *yAxis = logY ? static_cast<QAbstractAxis *>(logY) : y;
+    double positiveMin = std::numeric_limits<double>::infinity();
+    // The epoch each run kept (kept_epoch, else best_epoch), marked on its validation curve.
+    auto *kept = new QScatterSeries;
+    kept->setObjectName(QStringLiteral("keptEpochMarkers"));
+    kept->setName(tr("◆ kept epoch"));
+    kept->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
+    kept->setMarkerSize(13);
+    kept->setColor(QColor(0x6a, 0x3d, 0x9a));
+    kept->setBorderColor(Qt::white);
+    kept->setPointLabelsVisible(true);
+    kept->setPointLabelsFormat(QStringLiteral("@xPoint"));
+    kept->setPointLabelsClipping(false);
     double xMin = 1, xMax = 1, yMin = 0, yMax = 0;
     bool any = false;
     for (size_t r = 0; r < m_compared.size(); ++r) {
         const RunSummary &run = m_compared[r];
         const EpochSeries &s = run.series;
-        const QString name = m_names.value(int(r));
+        const bool best = int(r) == m_best;
+        const QString name = best ? QStringLiteral("★ ") + m_names.value(int(r)) : m_names.value(int(r));
+        double keptEpoch = comparisonNumber(run, "kept_epoch");
+        if (!(keptEpoch > 0))
+            keptEpoch = comparisonNumber(run, "best_epoch");
         for (int which = 0; which < 2; ++which) {
             const std::vector<double> &raw =
                 accuracy ? (which ? s.valAccuracy : s.trainAccuracy) : (which ? s.valLoss : s.trainLoss);
@@ -288,7 +354,7 @@ void RunCompareView::fillChart(QChart *chart, bool accuracy)
             auto *series = new QLineSeries;
             series->setName(which ? tr("%1 · val").arg(name) : tr("%1 · train").arg(name));
             QPen pen(runColor(int(r)));
-            pen.setWidthF(2);
+            pen.setWidthF(best ? 3.6 : 2);
             if (which)
                 pen.setStyle(Qt::DashLine);
             series->setPen(pen);
@@ -305,28 +371,48 @@ void RunCompareView::fillChart(QChart *chart, bool accuracy)
                 xMax = std::max(xMax, s.epoch[i]);
                 yMin = std::min(yMin, v);
                 yMax = std::max(yMax, v);
+                if (v > 0)
+                    positiveMin = std::min(positiveMin, v);
                 series->append(s.epoch[i], v);
+                if (which == 1 && keptEpoch > 0 && s.epoch[i] == keptEpoch)
+                    kept->append(s.epoch[i], v);
             }
             chart->addSeries(series);
             series->attachAxis(x);
-            series->attachAxis(y);
+            series->attachAxis(yAxis);
             // One legend entry per run: the train line names it, the dashed one is explained in the title.
             if (which)
                 for (QLegendMarker *marker : chart->legend()->markers(series))
                     marker->setVisible(false);
         }
     }
+    chart->addSeries(kept);
+    kept->attachAxis(x);
+    kept->attachAxis(yAxis);
+    if (kept->count() == 0)
+        for (QLegendMarker *marker : chart->legend()->markers(kept))
+            marker->setVisible(false);
     if (xMax <= xMin)
         xMax = xMin + 1;
     fitEpochAxis(x, int(std::lround(xMin)), int(std::lround(xMax)));
     if (yMax <= yMin)
         yMax = yMin + (accuracy ? 1 : 0.1);
     const double pad = (yMax - yMin) * 0.05;
-    y->setRange(std::max(0.0, yMin - pad), accuracy ? std::min(100.0, yMax + pad) : yMax + pad);
-    y->applyNiceNumbers();
-    if (accuracy)
-        y->setLabelFormat(y->max() - y->min() < 8 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    if (logY) {
+        const double low = std::isfinite(positiveMin) ? positiveMin : 0.01;
+        logY->setRange(low * 0.8, std::max(yMax, low * 1.01) * 1.25);
+    } else {
+        y->setRange(std::max(0.0, yMin - pad), accuracy ? std::min(100.0, yMax + pad) : yMax + pad);
+        y->applyNiceNumbers();
+        if (accuracy)
+            y->setLabelFormat(y->max() - y->min() < 8 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    }
     chart->legend()->setVisible(!m_compared.empty());
+}
+
+QString RunCompareView::bestComparedFolder() const
+{
+    return m_best >= 0 ? QString::fromStdString(m_compared[size_t(m_best)].folder) : QString();
 }
 
 void RunCompareView::rebuildCurves()
@@ -380,7 +466,7 @@ void RunCompareView::rebuildScatter()
     chart->setTitle(tr("Validation accuracy (%) against %1").arg(m_scatterParameter->currentText()));
     // Learning rates span decades: a log axis shows them evenly.
     QAbstractAxis *x;
-    if (any && xMin > 0 && xMax / xMin >= 20) {
+    if (any && xMin > 0 && xMax / xMin >= 10) {
         auto *log = new QLogValueAxis;
         log->setBase(10);
         log->setLabelFormat(QStringLiteral("%g"));
@@ -388,8 +474,15 @@ void RunCompareView::rebuildScatter()
         x = log;
     } else {
         auto *lin = new QValueAxis;
-        const double pad = xMax > xMin ? (xMax - xMin) * 0.08 : std::max(1e-6, std::fabs(xMin) * 0.1 + 0.5);
-        lin->setRange(xMin - pad, xMax + pad);
+        if (xMax > xMin) {
+            const double pad = (xMax - xMin) * 0.08;
+            lin->setRange(xMin - pad, xMax + pad);
+        } else {
+            // Every run shares one value: a range around it (0.001 → 0.0005–0.0015; 32 → 16–48),
+            // never −0.5…0.5 around a learning rate.
+            const double half = xMin != 0 ? std::fabs(xMin) * 0.5 : 1;
+            lin->setRange(xMin - half, xMin + half);
+        }
         lin->setLabelFormat(QStringLiteral("%g"));
         x = lin;
     }
@@ -425,7 +518,8 @@ void RunCompareView::rebuildScatter()
         QStringList names;
         for (const ListedRun &run : listed)
             if (f < run.numbers.size() && run.numbers[f] == point.x() && run.bestValAccuracy * 100 == point.y())
-                names << run.name;
+                names << tr("%1: %2 at %3")
+                             .arg(run.name, percentText(run.bestValAccuracy), QString::number(run.numbers[f], 'g', 4));
         QToolTip::showText(QCursor::pos(), names.join(QLatin1Char('\n')));
     };
     connect(others, &QScatterSeries::hovered, this, hover);

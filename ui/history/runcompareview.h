@@ -19,8 +19,10 @@ class QTableView;
 
 namespace ranker::ui {
 
+class ChartInteraction;
 class ComparisonModel;
 class DifferencesFilterModel;
+class ParallelCoordinatesView;
 
 /// Compares runs: their train and validation curves overlaid (loss and accuracy, one colour per
 /// run, optionally smoothed), their settings and results side by side, and a scatter of a chosen
@@ -43,6 +45,10 @@ public:
     static QStringList runLabels(const std::vector<RunSummary> &runs);
 
     int comparedCount() const { return int(m_compared.size()); }
+    /// The best of the compared runs by the selection figure (as a sweep ranks), -1 when none.
+    int bestCompared() const { return m_best; }
+    QString bestComparedFolder() const;
+    ParallelCoordinatesView *parallelCoordinates() const { return m_parallel; }
     ComparisonModel *comparisonModel() const { return m_comparison; }
 
     /**
@@ -63,13 +69,15 @@ private:
         QString name;
         QString folder;
         std::vector<double> numbers; ///< comparisonFields()' numbers
-        double bestValAccuracy = 0; ///< selectionQuality(): validation (or CV) on held-out data
+        double bestValAccuracy = 0;  ///< selectionQuality(): validation (or CV) on held-out data
     };
 
     HistorySettings *m_settings = nullptr;
     std::vector<RunSummary> m_compared;
     std::vector<ListedRun> m_listed;
     QStringList m_names; ///< runLabels(m_compared)
+    int m_best = -1;     ///< bestCompared()
+    bool m_logLoss = false;
 
     QComboBox *m_smoothing = nullptr;
     QSpinBox *m_window = nullptr;
@@ -83,6 +91,7 @@ private:
     QCheckBox *m_differencesOnly = nullptr;
     QComboBox *m_scatterParameter = nullptr;
     QChartView *m_scatterView = nullptr;
+    ParallelCoordinatesView *m_parallel = nullptr;
 };
 
 } // namespace ranker::ui

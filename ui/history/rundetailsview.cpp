@@ -1,5 +1,7 @@
 #include "ui/history/rundetailsview.h"
 
+#include "ui/numberformat.h"
+
 #include "core/runs/run_folder.h"
 #include "ui/history/elidedtext.h"
 
@@ -114,7 +116,11 @@ void addJson(QTreeWidgetItem *parent, const QString &rootKey, const nlohmann::js
             item->setText(1, QObject::tr("{%n field(s)}", nullptr, 0));
         else if (value.is_array())
             item->setText(1, QObject::tr("[%n item(s)]", nullptr, 0));
-        else
+        else if (value.is_number() && next.key.endsWith(QLatin1String("accuracy"))) {
+            // Accuracies as everywhere else ("97.5 %"); the file's number in the tooltip.
+            item->setText(1, percentText(value.get<double>()));
+            item->setToolTip(1, scalarText(value));
+        } else
             item->setText(1, scalarText(value));
         if (value.is_string() && value.get_ref<const std::string &>().size() > size_t(kShownChars))
             item->setToolTip(1, scalarText(value, kShownCharsLong));
@@ -248,7 +254,8 @@ void RunDetailsView::setRun(const RunSummary &run)
         static const char *const kColors[] = {"#1e7b34", "#8a5a00", "#b3261e"};
         static const char *const kIcons[] = {"✔", "⚠", "✖"};
         verdict = QStringLiteral("<br><span style='color:%1'>%2 %3</span>")
-                      .arg(QString::fromLatin1(kColors[int(run.verdict.level)]), QString::fromUtf8(kIcons[int(run.verdict.level)]),
+                      .arg(QString::fromLatin1(kColors[int(run.verdict.level)]),
+                           QString::fromUtf8(kIcons[int(run.verdict.level)]),
                            elidedText(run.verdict.summary, kShownCharsLong).toHtmlEscaped());
         if (run.quality.kind != QualityFigure::None && run.verdict.level != VerdictLevel::Good)
             verdict += QStringLiteral("<br>%1").arg(elidedText(run.quality.label, kShownCharsLong).toHtmlEscaped());

@@ -1,5 +1,7 @@
 #include "ui/history/runevaluateview.h"
 
+#include "ui/numberformat.h"
+
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -17,11 +19,6 @@
 namespace ranker::ui {
 
 namespace {
-
-QString percent(double share)
-{
-    return std::isfinite(share) ? QStringLiteral("%1 %").arg(share * 100, 0, 'f', 2) : QStringLiteral("–");
-}
 
 QTableWidgetItem *cell(const QString &text, bool number = false)
 {
@@ -244,10 +241,10 @@ void RunEvaluateView::showResult(const EvaluationResultPtr &result)
     const Evaluation &e = result->evaluation;
     m_overall->setText(tr("<b>Pairwise accuracy: %1</b> (%2 of %3 decisive pairs) &nbsp;·&nbsp; tie agreement: %4 "
                           "(%5 of %6 ties, |score difference| &lt; %7) &nbsp;·&nbsp; %8 pairs")
-                           .arg(percent(e.overall.accuracy()))
+                           .arg(percentText(e.overall.accuracy()))
                            .arg(e.overall.correct)
                            .arg(e.overall.decisive)
-                           .arg(percent(e.overall.tieAgreement()))
+                           .arg(percentText(e.overall.tieAgreement()))
                            .arg(e.overall.tiesAgree)
                            .arg(e.overall.ties)
                            .arg(e.margin)
@@ -258,9 +255,9 @@ void RunEvaluateView::showResult(const EvaluationResultPtr &result)
         m_byType->setItem(row, 0, cell(name));
         m_byType->setItem(row, 1, cell(QString::number(b.pairs), true));
         m_byType->setItem(row, 2, cell(QString::number(b.decisive), true));
-        m_byType->setItem(row, 3, cell(percent(b.accuracy()), true));
+        m_byType->setItem(row, 3, cell(percentText(b.accuracy()), true));
         m_byType->setItem(row, 4, cell(QString::number(b.ties), true));
-        m_byType->setItem(row, 5, cell(percent(b.tieAgreement()), true));
+        m_byType->setItem(row, 5, cell(percentText(b.tieAgreement()), true));
         ++row;
     };
     for (const auto &entry : e.byItemType)

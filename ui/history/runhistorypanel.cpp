@@ -184,6 +184,12 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
     connect(m_addFolder, &QPushButton::clicked, this, &RunHistoryPanel::addFolderWithDialog);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunHistoryPanel::selectionChanged);
+    // A ticked or cleared check box changes what is compared.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+                if (roles.contains(Qt::CheckStateRole))
+                    updateCompared();
+            });
     connect(m_trainAgain, &QPushButton::clicked, this, &RunHistoryPanel::trainAgain);
     connect(m_continue, &QPushButton::clicked, this, &RunHistoryPanel::continueTraining);
     connect(m_rename, &QPushButton::clicked, this, &RunHistoryPanel::renameSelected);
@@ -365,27 +371,46 @@ int RunHistoryPanel::selectedSourceRow() const
 
 void RunHistoryPanel::selectionChanged()
 {
-    std::vector<RunSummary> selected;
-    for (const QString &folder : selectedFolders()) {
-        const int row = m_model->rowOfFolder(folder);
-        if (row >= 0)
-            selected.push_back(m_model->run(row));
-    }
-    if (selected.size() == 1) {
-        const RunSummary &run = selected.front();
+    const QStringList folders = selectedFolders();
+    const int row = folders.size() == 1 ? m_model->rowOfFolder(folders.first()) : -1;
+    if (row >= 0) {
+        const RunSummary &run = m_model->run(row);
         m_details->setRun(run);
         m_evaluate->setRun(elidedText(run.displayName()), QString::fromStdString(run.pthPath), run.margin,
                            QString::fromStdString(run.datasetPath));
     } else {
-        if (selected.empty())
+        if (folders.isEmpty())
             m_details->clear();
         m_evaluate->setRun(QString(), QString(), 1.0, QString());
     }
-    m_compare->setCompared(selected);
+    updateCompared();
+}
+
+QStringList RunHistoryPanel::checkedFolders() const
+{
+    return m_model->checkedFolders();
+}
+
+QStringList RunHistoryPanel::comparedFolders() const
+{
+    const QStringList checked = checkedFolders();
+    return checked.isEmpty() ? selectedFolders() : checked;
+}
+
+void RunHistoryPanel::updateCompared()
+{
+    std::vector<RunSummary> compared;
+    for (const QString &folder : comparedFolders()) {
+        const int row = m_model->rowOfFolder(folder);
+        if (row >= 0)
+            compared.push_back(m_model->run(row));
+    }
+    m_compare->setCompared(compared);
+    m_model->setBestCompared(m_compare->bestComparedFolder());
     // Picking a second run means comparing: show it.
-    if (selected.size() >= 2 && m_lastSelectionSize < 2)
+    if (compared.size() >= 2 && m_lastComparedSize < 2)
         m_tabs->setCurrentWidget(m_compare);
-    m_lastSelectionSize = int(selected.size());
+    m_lastComparedSize = int(compared.size());
     updateActions();
 }
 

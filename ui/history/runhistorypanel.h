@@ -61,6 +61,10 @@ public:
     QStringList selectedFolders() const;
     /// Selects the runs in `folders` (those listed).
     void selectRuns(const QStringList &folders);
+    /// Folders of the ticked runs (their check boxes), in table order.
+    QStringList checkedFolders() const;
+    /// The runs compared: the ticked ones, or the selected ones when none is ticked.
+    QStringList comparedFolders() const;
 
     /// Sets the display name of the run in `folder` (kept in its notes sidecar; the run's files are
     /// not touched). An empty name goes back to the model name. @return false if it could not be saved.
@@ -83,6 +87,7 @@ private:
     void updateWatcher();
     void updateCount();
     void selectionChanged();
+    void updateCompared();
     void updateActions();
     void trainAgain();
     void continueTraining();
@@ -101,7 +106,7 @@ private:
     RunFilterProxyModel *m_proxy = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
     QTimer *m_refreshTimer = nullptr;
-    int m_lastSelectionSize = 0;
+    int m_lastComparedSize = 0;
 
     QLineEdit *m_filter = nullptr;
     QPushButton *m_addFolder = nullptr;

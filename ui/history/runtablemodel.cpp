@@ -1,6 +1,8 @@
 #include "ui/history/runtablemodel.h"
 
+#include "ui/history/bestrun.h"
 #include "ui/history/elidedtext.h"
+#include "ui/numberformat.h"
 
 #include <QBrush>
 #include <QColor>
@@ -46,22 +48,12 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
     // selection figure (validation or CV, never the test file), then its one-new-item accuracy,
     // then the earlier trial.
     std::unordered_map<std::string, size_t> bestOfSweep;
-    auto better = [](const RunSummary &a, const RunSummary &b) {
-        if (a.selection.accuracy != b.selection.accuracy)
-            return a.selection.accuracy > b.selection.accuracy;
-        const double ta = std::isfinite(a.crossAccuracy) ? a.crossAccuracy : 0,
-                     tb = std::isfinite(b.crossAccuracy) ? b.crossAccuracy : 0;
-        if (ta != tb)
-            return ta > tb;
-        return a.folder < b.folder; // trial-001 before trial-002
-    };
     for (size_t i = 0; i < m_runs.size(); ++i) {
         const RunSummary &run = m_runs[i];
-        if (run.sweepFolder.empty() || run.broken || run.ended != "completed" ||
-            run.selection.kind == QualityFigure::None || !std::isfinite(run.selection.accuracy))
+        if (run.sweepFolder.empty() || !isRankable(run))
             continue;
         auto [it, added] = bestOfSweep.emplace(run.sweepFolder, i);
-        if (!added && better(run, m_runs[it->second]))
+        if (!added && ranksAbove(run, m_runs[it->second]))
             it->second = i;
     }
     for (size_t row = 0; row < m_runs.size(); ++row) {
@@ -125,6 +117,57 @@ int RunTableModel::rowOfFolder(const QString &folder) const
     return m_folders.indexOf(QDir::cleanPath(folder));
 }
 
+QStringList RunTableModel::checkedFolders() const
+{
+    QStringList folders;
+    for (const QString &folder : m_folders)
+        if (m_checked.contains(folder))
+            folders << folder;
+    return folders;
+}
+
+void RunTableModel::setChecked(const QString &folder, bool checked)
+{
+    const QString clean = QDir::cleanPath(folder);
+    if (checked == m_checked.contains(clean))
+        return;
+    if (checked)
+        m_checked << clean;
+    else
+        m_checked.removeAll(clean);
+    const int row = rowOfFolder(clean);
+    if (row >= 0)
+        Q_EMIT dataChanged(index(row, Name), index(row, Name), {Qt::CheckStateRole});
+}
+
+void RunTableModel::setBestCompared(const QString &folder)
+{
+    const QString clean = folder.isEmpty() ? QString() : QDir::cleanPath(folder);
+    if (clean == m_bestCompared)
+        return;
+    const int before = rowOfFolder(m_bestCompared);
+    m_bestCompared = clean;
+    for (int row : {before, rowOfFolder(clean)})
+        if (row >= 0)
+            Q_EMIT dataChanged(index(row, Name), index(row, Name), {Qt::DisplayRole, Qt::ToolTipRole});
+}
+
+Qt::ItemFlags RunTableModel::flags(const QModelIndex &index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() == Name)
+        f |= Qt::ItemIsUserCheckable;
+    return f;
+}
+
+bool RunTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (!index.isValid() || index.column() != Name || role != Qt::CheckStateRole || index.row() >= int(m_runs.size()))
+        return false;
+    setChecked(m_folders.at(index.row()), value.toInt() == Qt::Checked);
+    return true;
+}
+
 int RunTableModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_runs.size());
@@ -154,7 +197,7 @@ QVariant RunTableModel::display(const RunSummary &run, int row, int column) cons
     const Text &t = m_text[size_t(row)];
     switch (column) {
     case Name:
-        return t.name;
+        return m_folders.at(row) == m_bestCompared ? QStringLiteral("★ ") + t.name : t.name;
     case Group:
         return t.group.isEmpty() ? QVariant() : QVariant(t.group);
     case Started:
@@ -181,7 +224,7 @@ QVariant RunTableModel::display(const RunSummary &run, int row, int column) cons
     case Quality:
         return run.quality.kind == QualityFigure::None ? QVariant() : qs(run.quality.shortLabel);
     case TestAccuracy:
-        return std::isfinite(run.testAccuracy) ? qs(formatPercent(run.testAccuracy)) : QVariant();
+        return std::isfinite(run.testAccuracy) ? percentText(run.testAccuracy) : QVariant();
     case VerdictColumn:
         if (run.broken)
             return QVariant();
@@ -256,6 +299,10 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         return m_text[size_t(index.row())].filter;
     case BrokenRole:
         return run.broken;
+    case Qt::CheckStateRole:
+        if (index.column() == Name)
+            return m_checked.contains(m_folders.at(index.row())) ? Qt::Checked : Qt::Unchecked;
+        return QVariant();
     case Qt::ToolTipRole: {
         const Text &t = m_text[size_t(index.row())];
         if (run.broken)
@@ -274,6 +321,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
             return t.datasetTip;
         if (index.column() == Group && !t.groupTip.isEmpty())
             return t.groupTip;
+        if (index.column() == Name && m_folders.at(index.row()) == m_bestCompared)
+            return tr("★ The best of the compared runs by %1").arg(elidedText(run.selection.label, kShownCharsLong));
         if (index.column() == Name && run.displayName().size() > size_t(kShownChars))
             return elidedText(run.displayName(), kShownCharsLong); // more of a long name
         return run.notes.notes.empty() ? m_folders.at(index.row()) : t.notes;
@@ -313,6 +362,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == Name)
+        return tr("Tick the runs to compare (Ctrl-click selection compares too when none is ticked)");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     static const char *names[ColumnCount] = {"Name", "Group",   "Started", "Dataset", "Pairs",      "Epochs",

@@ -53,10 +53,18 @@ public:
     /// The row of the run in `folder`, or -1.
     int rowOfFolder(const QString &folder) const;
 
+    /// Runs whose check box (in the Name column) is ticked: the ones compared. Kept across setRuns().
+    QStringList checkedFolders() const;
+    void setChecked(const QString &folder, bool checked);
+    /// Marks the run in `folder` "★ best of the compared runs" (empty: none).
+    void setBestCompared(const QString &folder);
+
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
     static QString formatDuration(double seconds);
 
@@ -77,6 +85,8 @@ private:
     std::vector<RunSummary> m_runs;
     std::vector<Text> m_text; ///< per row
     QStringList m_folders;
+    QStringList m_checked; ///< clean folder paths
+    QString m_bestCompared;
 };
 
 /// Sorts the run table by raw values (missing ones last) and filters it by words that must all
