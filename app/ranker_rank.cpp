@@ -27,8 +27,11 @@ int main(int argc, char **argv)
     app.add_option("--model", modelPath, "A .pth checkpoint or a run folder")->required();
     app.add_option("--input", input, "JSONL file of items (or pairs); - reads stdin")->required();
     app.add_option("--top", top, "Print only the best N (0: all)");
-    app.add_option("--format", format, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}))->capture_default_str();
-    app.add_option("--embeddings", embeddings, "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
+    app.add_option("--format", format, "text, json or csv")
+        ->check(CLI::IsMember({"text", "json", "csv"}))
+        ->capture_default_str();
+    app.add_option("--embeddings", embeddings,
+                   "JSONL of {\"id\", \"embedding\"} for items that only carry an embedding_id");
     app.add_flag("--strict", strict, "Fail on the first bad line");
     if (const int code = ranker::cli::parseCommandLine(
             app, argc, argv, "ranker-rank",
@@ -55,8 +58,11 @@ int main(int argc, char **argv)
             nlohmann::json out = nlohmann::json::array();
             for (size_t rank = 0; rank < ranked.size(); ++rank) {
                 const ranker::Item &item = items.items[ranked[rank].item];
-                out.push_back({{"rank", rank + 1}, {"id", item.id}, {"item_type", item.itemType},
-                               {"item_reference_id", item.referenceId}, {"score", ranked[rank].score}});
+                out.push_back({{"rank", rank + 1},
+                               {"id", item.id},
+                               {"item_type", item.itemType},
+                               {"item_reference_id", item.referenceId},
+                               {"score", ranked[rank].score}});
             }
             std::printf("%s\n", out.dump(2).c_str());
         } else if (format == "csv") {

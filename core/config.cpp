@@ -88,24 +88,15 @@ void TrainConfig::validate() const
 
 nlohmann::json toJson(const TrainConfig &c)
 {
-    return {{"model_name", c.name},
-            {"embedding_dim", c.embeddingDim},
-            {"hidden_dim", c.hiddenDim},
-            {"learning_rate", c.learningRate},
-            {"batch_size", c.batchSize},
-            {"epochs", c.epochs},
-            {"margin", c.margin},
-            {"val_split", c.valSplit},
-            {"val_by", toString(c.valBy)},
-            {"seed", c.seed},
-            {"device", c.device},
-            {"ties", toString(c.ties)},
-            {"keep", toString(c.keep)},
-            {"threads", c.threads},
-            {"dropout", c.dropout},
-            {"weight_decay", c.weightDecay},
-            {"patience", c.patience},
-            {"refit", c.refit},
+    return {{"model_name", c.name},        {"embedding_dim", c.embeddingDim},
+            {"hidden_dim", c.hiddenDim},   {"learning_rate", c.learningRate},
+            {"batch_size", c.batchSize},   {"epochs", c.epochs},
+            {"margin", c.margin},          {"val_split", c.valSplit},
+            {"val_by", toString(c.valBy)}, {"seed", c.seed},
+            {"device", c.device},          {"ties", toString(c.ties)},
+            {"keep", toString(c.keep)},    {"threads", c.threads},
+            {"dropout", c.dropout},        {"weight_decay", c.weightDecay},
+            {"patience", c.patience},      {"refit", c.refit},
             {"cv_folds", c.cvFolds}};
 }
 
@@ -135,8 +126,7 @@ void take(const nlohmann::json &j, const char *key, bool &target)
         target = it->get<bool>();
 }
 
-template <typename Int>
-void take(const nlohmann::json &j, const char *key, Int &target)
+template <typename Int> void take(const nlohmann::json &j, const char *key, Int &target)
 {
     auto it = j.find(key);
     if (it == j.end() || !it->is_number())

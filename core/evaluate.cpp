@@ -70,9 +70,9 @@ nlohmann::json numberOrNull(double value)
 
 nlohmann::json toJson(const Breakdown &b)
 {
-    return {{"pairs", b.pairs},       {"decisive", b.decisive}, {"correct", b.correct},
-            {"accuracy", numberOrNull(b.accuracy())},           {"ties", b.ties},
-            {"tie_agreement", numberOrNull(b.tieAgreement())}};
+    return {{"pairs", b.pairs},     {"decisive", b.decisive},
+            {"correct", b.correct}, {"accuracy", numberOrNull(b.accuracy())},
+            {"ties", b.ties},       {"tie_agreement", numberOrNull(b.tieAgreement())}};
 }
 
 } // namespace
@@ -117,7 +117,8 @@ Evaluation evaluateDiffs(const Dataset &ds, const std::vector<int32_t> &pairs, c
         const double diff = diffs[k];
         e.scoreDiffs.push_back(diff);
         count(e.overall, p.label, diff, margin);
-        count(e.byItemType[typeKey(ds.items[size_t(p.a)].itemType, ds.items[size_t(p.b)].itemType)], p.label, diff, margin);
+        count(e.byItemType[typeKey(ds.items[size_t(p.a)].itemType, ds.items[size_t(p.b)].itemType)], p.label, diff,
+              margin);
         if (p.reasonTags.empty())
             count(e.byReasonTag["(none)"], p.label, diff, margin);
         for (int tag : p.reasonTags)
@@ -125,7 +126,8 @@ Evaluation evaluateDiffs(const Dataset &ds, const std::vector<int32_t> &pairs, c
         const int predicted = std::fabs(diff) < margin ? 1 : diff > 0 ? 2 : 0;
         ++e.confusion[size_t(p.label + 1)][size_t(predicted)];
         // The margin loss itself measures how wrong a pair is.
-        const double wrongness = p.label == 0 ? std::max(0.0, std::fabs(diff) - margin) : std::max(0.0, -diff * p.label);
+        const double wrongness =
+            p.label == 0 ? std::max(0.0, std::fabs(diff) - margin) : std::max(0.0, -diff * p.label);
         scored.push_back({index, diff, wrongness});
     }
     std::stable_sort(scored.begin(), scored.end(),
@@ -147,9 +149,8 @@ nlohmann::json toJson(const Evaluation &e, const Dataset &ds)
         out["by_item_type"][entry.first] = toJson(entry.second);
     for (const auto &entry : e.byReasonTag)
         out["by_reason_tag"][entry.first] = toJson(entry.second);
-    out["confusion"] = {{"labels", {"-1", "0", "1"}},
-                        {"predicted", {"B preferred", "equal", "A preferred"}},
-                        {"counts", e.confusion}};
+    out["confusion"] = {
+        {"labels", {"-1", "0", "1"}}, {"predicted", {"B preferred", "equal", "A preferred"}}, {"counts", e.confusion}};
     nlohmann::json worst = nlohmann::json::array();
     for (const ScoredPair &s : e.mostWrong) {
         const Pair &p = ds.pairs[size_t(s.pair)];

@@ -17,10 +17,10 @@ class RankerModel;
 struct Breakdown
 {
     int64_t pairs = 0;
-    int64_t decisive = 0;  ///< label ±1
-    int64_t correct = 0;   ///< decisive pairs whose score_diff has the label's sign
-    int64_t ties = 0;      ///< label 0
-    int64_t tiesAgree = 0; ///< ties with |score_diff| < margin
+    int64_t decisive = 0;        ///< label ±1
+    int64_t correct = 0;         ///< decisive pairs whose score_diff has the label's sign
+    int64_t ties = 0;            ///< label 0
+    int64_t tiesAgree = 0;       ///< ties with |score_diff| < margin
     double accuracy() const;     ///< NaN without decisive pairs
     double tieAgreement() const; ///< NaN without ties
 };

@@ -18,8 +18,7 @@ nlohmann::json numberOrNull(double value)
     return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
 }
 
-template <typename Get>
-nlohmann::json series(const std::vector<EpochReport> &history, Get get)
+template <typename Get> nlohmann::json series(const std::vector<EpochReport> &history, Get get)
 {
     nlohmann::json out = nlohmann::json::array();
     for (const EpochReport &r : history)
@@ -111,8 +110,8 @@ void putFigures(nlohmann::json &out, const EpochReport *e)
 
 } // namespace
 
-nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const TrainConfig &config,
-                             const Experiment &x, const RunFiles &files, const std::string &createdAt)
+nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const TrainConfig &config, const Experiment &x,
+                             const RunFiles &files, const std::string &createdAt)
 {
     const TrainResult &r = x.exportedRun(); // the model in the files
     const TrainResult &v = x.run;           // the run validated on held-out data (or the stopped fold)
@@ -228,8 +227,8 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
     putFigures(val, measured);
     val["epoch_chosen_by"] = v.selectedBy.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.selectedBy);
     const int64_t decisive = decisiveCount(ds, v.valPairIndices);
-    val["accuracy_interval"] = numberOrNull(accuracyHalfInterval(
-        v.valBy == ValidationBy::Items ? effectivePairs(decisive, v.heldOutItems) : decisive));
+    val["accuracy_interval"] = numberOrNull(
+        accuracyHalfInterval(v.valBy == ValidationBy::Items ? effectivePairs(decisive, v.heldOutItems) : decisive));
     m["validation"] = val;
 
     if (cv) {
@@ -263,9 +262,10 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
                 correct += x.outOfFoldDiffs[k] * label > 0;
             }
         }
-        c["pooled"] = {{"pairs", int64_t(x.outOfFoldPairs.size())},
-                       {"decisive", decisive},
-                       {"accuracy", decisive > 0 ? nlohmann::json(double(correct) / double(decisive)) : nlohmann::json(nullptr)}};
+        c["pooled"] = {
+            {"pairs", int64_t(x.outOfFoldPairs.size())},
+            {"decisive", decisive},
+            {"accuracy", decisive > 0 ? nlohmann::json(double(correct) / double(decisive)) : nlohmann::json(nullptr)}};
         c["exported"] = x.refitted ? "refit on all pairs for the folds' mean best epoch" : x.exported;
         m["cv"] = c;
     } else {
@@ -276,14 +276,15 @@ nlohmann::json buildMetadata(const Dataset &ds, const LoadOptions &load, const T
         double refitAccuracy = kNaN;
         if (!r.history.empty())
             refitAccuracy = r.history.back().trainAccuracy;
-        m["refit"] = {{"epochs", x.refitEpochs},
-                      {"chosen_by", cv ? "the folds' mean best epoch" : "the validation run's best epoch"},
-                      {"pairs", r.trainPairs},
-                      {"loss_history", r.lossHistory},
-                      {"final_train_loss", r.lossHistory.empty() ? nlohmann::json(nullptr) : numberOrNull(r.lossHistory.back())},
-                      {"final_train_accuracy", numberOrNull(refitAccuracy)},
-                      {"seconds", r.seconds},
-                      {"per_epoch", perEpochJson(r.history)}};
+        m["refit"] = {
+            {"epochs", x.refitEpochs},
+            {"chosen_by", cv ? "the folds' mean best epoch" : "the validation run's best epoch"},
+            {"pairs", r.trainPairs},
+            {"loss_history", r.lossHistory},
+            {"final_train_loss", r.lossHistory.empty() ? nlohmann::json(nullptr) : numberOrNull(r.lossHistory.back())},
+            {"final_train_accuracy", numberOrNull(refitAccuracy)},
+            {"seconds", r.seconds},
+            {"per_epoch", perEpochJson(r.history)}};
     } else {
         m["refit"] = nullptr;
     }

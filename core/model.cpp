@@ -30,10 +30,10 @@ std::vector<float> toVector(const torch::Tensor &tensor)
 
 RankerNetImpl::RankerNetImpl(int64_t features, int64_t hidden, double dropout)
 {
-    shared_layer = register_module(
-        "shared_layer", torch::nn::Sequential(torch::nn::Linear(features, hidden), torch::nn::ReLU(),
-                                              torch::nn::Dropout(dropout), torch::nn::Linear(hidden, hidden),
-                                              torch::nn::ReLU()));
+    shared_layer =
+        register_module("shared_layer", torch::nn::Sequential(torch::nn::Linear(features, hidden), torch::nn::ReLU(),
+                                                              torch::nn::Dropout(dropout),
+                                                              torch::nn::Linear(hidden, hidden), torch::nn::ReLU()));
     score_layer = register_module("score_layer", torch::nn::Linear(hidden, 1));
     feature_mean = register_buffer("feature_mean", torch::zeros({features}));
     feature_std = register_buffer("feature_std", torch::ones({features}));
@@ -161,8 +161,9 @@ DeviceInfo deviceInfo()
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDeviceCount = info.cudaAvailable ? int(torch::cuda::device_count()) : 0;
     if (!info.cudaAvailable)
-        info.cudaUnavailableReason = at::hasCUDA() ? "no CUDA device is visible"
-                                                   : "this LibTorch " + info.libtorchVersion + " was built without CUDA";
+        info.cudaUnavailableReason = at::hasCUDA()
+                                         ? "no CUDA device is visible"
+                                         : "this LibTorch " + info.libtorchVersion + " was built without CUDA";
     return info;
 }
 

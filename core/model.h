@@ -39,7 +39,7 @@ struct Checkpoint
     int epoch = 0;                   ///< epochs trained in total
     std::vector<double> lossHistory; ///< train loss per epoch
     std::vector<double> valLossHistory;
-    std::string configJson;          ///< the run's configuration, as JSON text
+    std::string configJson; ///< the run's configuration, as JSON text
 };
 
 /// What the LibTorch this was built against can do.

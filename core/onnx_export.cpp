@@ -84,7 +84,8 @@ void writeOnnx(const std::string &path, const ModelWeights &weights, const std::
     writeFileAtomically(path, onnxBytes(path, weights, metadata));
 }
 
-std::string onnxBytes(const std::string &path, const ModelWeights &w, const std::map<std::string, std::string> &metadata)
+std::string onnxBytes(const std::string &path, const ModelWeights &w,
+                      const std::map<std::string, std::string> &metadata)
 {
     const int64_t f = w.layout.featureDim();
     const int64_t h = w.hiddenDim;

@@ -364,7 +364,6 @@ RunSummary readRunSummary(const std::string &folder)
 
 namespace {
 
-
 void sortNewestFirst(std::vector<RunSummary> &runs)
 {
     std::stable_sort(runs.begin(), runs.end(), [](const RunSummary &a, const RunSummary &b) {

@@ -93,7 +93,6 @@ bool readListingMetadata(const std::string &metadataPath, nlohmann::json &out)
     return true;
 }
 
-
 } // namespace
 
 nlohmann::json readRunJson(const std::string &path, uint64_t maxBytes)

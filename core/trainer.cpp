@@ -120,8 +120,7 @@ public:
 
     void restore(const OptimizerState &saved)
     {
-        if (saved.empty() || saved.expAvg.size() != m_parameters.size() ||
-            saved.expAvgSq.size() != m_parameters.size())
+        if (saved.empty() || saved.expAvg.size() != m_parameters.size() || saved.expAvgSq.size() != m_parameters.size())
             return;
         for (size_t i = 0; i < m_parameters.size(); ++i)
             if (int64_t(saved.expAvg[i].size()) != m_parameters[i].numel() ||
@@ -327,9 +326,10 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
     config.validate();
     if (ds.pairs.empty())
         throw Error(ds.path + ": no valid pairs to train on" +
-                    (ds.skipped.empty() ? std::string()
-                                        : " (" + std::to_string(ds.skipped.size()) + " lines skipped; first, line " +
-                                              std::to_string(ds.skipped.front().line) + ": " + ds.skipped.front().reason + ")"));
+                    (ds.skipped.empty()
+                         ? std::string()
+                         : " (" + std::to_string(ds.skipped.size()) + " lines skipped; first, line " +
+                               std::to_string(ds.skipped.front().line) + ": " + ds.skipped.front().reason + ")"));
     if (ds.embeddingDim != config.embeddingDim)
         throw Error("the dataset was read with --embedding-dim " + std::to_string(ds.embeddingDim) +
                     " but training asks for " + std::to_string(config.embeddingDim));
@@ -384,7 +384,8 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         result.keep = KeepPolicy::Last;
     }
     if (config.patience > 0 && !hasVal)
-        observer.onLog("--patience needs a validation split; training all " + std::to_string(config.epochs) + " epochs");
+        observer.onLog("--patience needs a validation split; training all " + std::to_string(config.epochs) +
+                       " epochs");
 
     // The feature layout: from the training items (never the held-out ones), or the checkpoint's.
     FeatureLayout layout;
@@ -526,8 +527,9 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
             const double lossValue = engine->step(start, n, epoch, batch);
             if (!std::isfinite(lossValue)) {
                 result.end = RunEnd::Diverged;
-                result.message = "diverged: the loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
-                                 " in epoch " + std::to_string(epoch) + ", batch " + std::to_string(batch + 1) +
+                result.message = "diverged: the loss became " +
+                                 std::string(std::isnan(lossValue) ? "NaN" : "infinite") + " in epoch " +
+                                 std::to_string(epoch) + ", batch " + std::to_string(batch + 1) +
                                  "; try a lower learning rate";
                 break;
             }
@@ -585,9 +587,9 @@ TrainResult train(const Dataset &ds, const TrainConfig &config, TrainingObserver
         if (config.patience > 0 && hasVal && epoch < lastEpoch && epoch - result.bestEpoch >= config.patience) {
             result.stoppedEarly = true;
             result.message = "stopped early after epoch " + std::to_string(epoch) + ": the " +
-                             std::string(selectOnCross ? "one-new-item" : "validation") + " loss had not improved for " +
-                             std::to_string(config.patience) + " epochs (lowest at epoch " +
-                             std::to_string(result.bestEpoch) + ")";
+                             std::string(selectOnCross ? "one-new-item" : "validation") +
+                             " loss had not improved for " + std::to_string(config.patience) +
+                             " epochs (lowest at epoch " + std::to_string(result.bestEpoch) + ")";
             break;
         }
     }

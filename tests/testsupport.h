@@ -31,7 +31,11 @@ inline int writeSyntheticDataset(const std::string &path, const SyntheticOptions
     std::vector<double> w(size_t(o.dim));
     for (double &x : w)
         x = normal(rng);
-    struct Item { std::string json; double quality; };
+    struct Item
+    {
+        std::string json;
+        double quality;
+    };
     std::vector<Item> items;
     const char *types[] = {"project", "skill", "profile_section"};
     for (int i = 0; i < o.items; ++i) {
@@ -49,8 +53,9 @@ inline int writeSyntheticDataset(const std::string &path, const SyntheticOptions
         if (o.withMetrics)
             q += 0.02 * stars + 2.0 * clarity;
         char json[256];
-        std::snprintf(json, sizeof json, "{\"id\": \"it-%d\", \"item_type\": \"%s\", \"item_reference_id\": \"ref-%d\", ",
-                      i, types[i % 3], i);
+        std::snprintf(json, sizeof json,
+                      "{\"id\": \"it-%d\", \"item_type\": \"%s\", \"item_reference_id\": \"ref-%d\", ", i, types[i % 3],
+                      i);
         std::string text = json + std::string("\"embedding\": [") + emb + "]";
         if (o.withMetrics) {
             char metrics[128];
@@ -60,7 +65,11 @@ inline int writeSyntheticDataset(const std::string &path, const SyntheticOptions
         text += ", \"created_at\": \"2026-01-01T00:00:00Z\"}";
         items.push_back({text, q});
     }
-    struct Line { int a, b; double diff; };
+    struct Line
+    {
+        int a, b;
+        double diff;
+    };
     std::vector<Line> lines;
     std::uniform_int_distribution<int> pick(0, o.items - 1);
     while (int(lines.size()) < o.pairs) {
@@ -81,8 +90,9 @@ inline int writeSyntheticDataset(const std::string &path, const SyntheticOptions
     for (size_t i = 0; i < lines.size(); ++i) {
         const Line &l = lines[i];
         int label = std::fabs(l.diff) < tieBelow ? 0 : l.diff > 0 ? 1 : -1;
-        std::fprintf(f, "{\"item_a\": %s, \"item_b\": %s, \"label\": %d, \"reason_tags\": [\"%s\"], \"similarity\": 0.5}\n",
-                     items[size_t(l.a)].json.c_str(), items[size_t(l.b)].json.c_str(), label, tags[i % 3]);
+        std::fprintf(
+            f, "{\"item_a\": %s, \"item_b\": %s, \"label\": %d, \"reason_tags\": [\"%s\"], \"similarity\": 0.5}\n",
+            items[size_t(l.a)].json.c_str(), items[size_t(l.b)].json.c_str(), label, tags[i % 3]);
     }
     std::fclose(f);
     return int(lines.size());
@@ -146,14 +156,18 @@ inline int writeWorldDataset(const std::string &path, const WorldOptions &o)
         utility[size_t(i)] = we + 0.6 * std::tanh(2 * ve) + 1.5 * (impact - 0.5) + 1.0 * (clarity - 0.5) +
                              2.0 * (impact - 0.5) * (clarity - 0.5) + o.latent * normal(rng);
         char head[160];
-        std::snprintf(head, sizeof head, "{\"id\":\"%s-%d\",\"item_type\":\"%s\",\"embedding\":[", o.idPrefix.c_str(), i,
-                      types[i % 3]);
+        std::snprintf(head, sizeof head, "{\"id\":\"%s-%d\",\"item_type\":\"%s\",\"embedding\":[", o.idPrefix.c_str(),
+                      i, types[i % 3]);
         char tail[96];
         std::snprintf(tail, sizeof tail, "],\"metrics\":{\"clarity\":%.4f,\"impact\":%.4f}}", clarity, impact);
         json[size_t(i)] = head + emb + tail;
     }
     std::uniform_int_distribution<int> pick(0, o.items - 1);
-    struct Line { int a, b; double diff; };
+    struct Line
+    {
+        int a, b;
+        double diff;
+    };
     std::vector<Line> lines;
     while (int(lines.size()) < o.pairs) {
         const int a = pick(rng), b = pick(rng);

@@ -1,8 +1,8 @@
 // Dataset loading: every field, dedup by id, feature layout, and a diagnostic for every bad line.
 #include "core/dataset.h"
-#include "core/json_syntax.h"
 #include "core/error.h"
 #include "core/features.h"
+#include "core/json_syntax.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -18,8 +18,10 @@ using namespace ranker;
 
 namespace {
 
-const char *const kItemA = R"({"id": "a1", "item_type": "project", "embedding": [0.1, 0.2, 0.3], "metrics": {"stars": 3, "clarity": 0.5}})";
-const char *const kItemB = R"({"id": "b1", "item_type": "skill", "embedding": [0.3, 0.2, 0.1], "metrics": {"stars": 1}})";
+const char *const kItemA =
+    R"({"id": "a1", "item_type": "project", "embedding": [0.1, 0.2, 0.3], "metrics": {"stars": 3, "clarity": 0.5}})";
+const char *const kItemB =
+    R"({"id": "b1", "item_type": "skill", "embedding": [0.3, 0.2, 0.1], "metrics": {"stars": 1}})";
 
 std::string goodLine(int label = 1)
 {
@@ -106,37 +108,59 @@ private Q_SLOTS:
         auto pair = [&](const QString &label) {
             return QStringLiteral("{\"item_a\": %1, \"item_b\": %2, \"label\": %3}").arg(a, b, label);
         };
-        QTest::newRow("invalid-json") << QStringLiteral("{\"item_a\": {\"id\": \"x\",, }") << QStringLiteral("invalid JSON");
+        QTest::newRow("invalid-json") << QStringLiteral("{\"item_a\": {\"id\": \"x\",, }")
+                                      << QStringLiteral("invalid JSON");
         QTest::newRow("not-an-object") << QStringLiteral("[1, 2, 3]") << QStringLiteral("not a JSON object");
-        QTest::newRow("missing-item-a") << QStringLiteral("{\"item_b\": %1, \"label\": 1}").arg(b) << QStringLiteral("missing field item_a");
-        QTest::newRow("missing-label") << QStringLiteral("{\"item_a\": %1, \"item_b\": %2}").arg(a, b) << QStringLiteral("missing field label");
+        QTest::newRow("missing-item-a") << QStringLiteral("{\"item_b\": %1, \"label\": 1}").arg(b)
+                                        << QStringLiteral("missing field item_a");
+        QTest::newRow("missing-label") << QStringLiteral("{\"item_a\": %1, \"item_b\": %2}").arg(a, b)
+                                       << QStringLiteral("missing field label");
         QTest::newRow("label-2") << pair(QStringLiteral("2")) << QStringLiteral("label must be 1, 0 or -1, got 2");
-        QTest::newRow("label-is-string") << pair(QStringLiteral("\"1\"")) << QStringLiteral("label must be 1, 0 or -1, got string \"1\"");
-        QTest::newRow("label-null") << pair(QStringLiteral("null")) << QStringLiteral("label must be 1, 0 or -1, got null");
-        QTest::newRow("label-float") << pair(QStringLiteral("1.0")) << QStringLiteral("label must be 1, 0 or -1, got 1.0");
+        QTest::newRow("label-is-string") << pair(QStringLiteral("\"1\""))
+                                         << QStringLiteral("label must be 1, 0 or -1, got string \"1\"");
+        QTest::newRow("label-null") << pair(QStringLiteral("null"))
+                                    << QStringLiteral("label must be 1, 0 or -1, got null");
+        QTest::newRow("label-float") << pair(QStringLiteral("1.0"))
+                                     << QStringLiteral("label must be 1, 0 or -1, got 1.0");
         QTest::newRow("metric-string")
-            << QStringLiteral("{\"item_a\": {\"id\": \"m\", \"metrics\": {\"stars\": \"many\"}}, \"item_b\": %1, \"label\": 1}").arg(b)
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"m\", \"metrics\": {\"stars\": \"many\"}}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
             << QStringLiteral("item_a.metrics.stars must be a number, got string \"many\"");
-        QTest::newRow("nan") << QStringLiteral("{\"item_a\": {\"id\": \"n\", \"metrics\": {\"stars\": NaN}}, \"item_b\": %1, \"label\": 1}").arg(b)
-                             << QStringLiteral("non-finite number");
-        QTest::newRow("infinity") << QStringLiteral("{\"item_a\": {\"id\": \"n\", \"embedding\": [Infinity, 1, 2]}, \"item_b\": %1, \"label\": 1}").arg(b)
-                                  << QStringLiteral("non-finite number");
-        QTest::newRow("huge-number") << QStringLiteral("{\"item_a\": {\"id\": \"n\", \"embedding\": [1e999, 1, 2]}, \"item_b\": %1, \"label\": 1}").arg(b)
-                                     << QStringLiteral("item_a.embedding[0] is out of range");
+        QTest::newRow("nan")
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"n\", \"metrics\": {\"stars\": NaN}}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
+            << QStringLiteral("non-finite number");
+        QTest::newRow("infinity")
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"n\", \"embedding\": [Infinity, 1, 2]}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
+            << QStringLiteral("non-finite number");
+        QTest::newRow("huge-number")
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"n\", \"embedding\": [1e999, 1, 2]}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
+            << QStringLiteral("item_a.embedding[0] is out of range");
         QTest::newRow("embedding-wrong-length")
-            << QStringLiteral("{\"item_a\": {\"id\": \"e\", \"embedding\": [1, 2]}, \"item_b\": %1, \"label\": 1}").arg(b)
+            << QStringLiteral("{\"item_a\": {\"id\": \"e\", \"embedding\": [1, 2]}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
             << QStringLiteral("item_a.embedding has 2 values, expected 3 (--embedding-dim)");
         QTest::newRow("embedding-element-string")
-            << QStringLiteral("{\"item_a\": {\"id\": \"e\", \"embedding\": [1, \"x\", 2]}, \"item_b\": %1, \"label\": 1}").arg(b)
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"e\", \"embedding\": [1, \"x\", 2]}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
             << QStringLiteral("item_a.embedding[1] is not a number");
-        QTest::newRow("missing-id") << QStringLiteral("{\"item_a\": {\"item_type\": \"x\"}, \"item_b\": %1, \"label\": 1}").arg(b)
-                                    << QStringLiteral("missing field item_a.id");
+        QTest::newRow("missing-id")
+            << QStringLiteral("{\"item_a\": {\"item_type\": \"x\"}, \"item_b\": %1, \"label\": 1}").arg(b)
+            << QStringLiteral("missing field item_a.id");
         QTest::newRow("item-not-object") << QStringLiteral("{\"item_a\": 5, \"item_b\": %1, \"label\": 1}").arg(b)
                                          << QStringLiteral("item_a must be an object, got 5");
         QTest::newRow("same-item") << QStringLiteral("{\"item_a\": %1, \"item_b\": %1, \"label\": 1}").arg(a)
                                    << QStringLiteral("item_a and item_b are the same item");
-        QTest::newRow("reason-tags-not-strings") << QStringLiteral("{\"item_a\": %1, \"item_b\": %2, \"label\": 1, \"reason_tags\": [1]}").arg(a, b)
-                                                 << QStringLiteral("reason_tags must be an array of strings");
+        QTest::newRow("reason-tags-not-strings")
+            << QStringLiteral("{\"item_a\": %1, \"item_b\": %2, \"label\": 1, \"reason_tags\": [1]}").arg(a, b)
+            << QStringLiteral("reason_tags must be an array of strings");
         QTest::newRow("trailing-garbage") << pair(QStringLiteral("1")) + QStringLiteral(" xyz")
                                           << QStringLiteral("unexpected content after the object");
         QTest::newRow("trailing-object") << pair(QStringLiteral("1")) + QStringLiteral(" {}")
@@ -176,16 +200,20 @@ private Q_SLOTS:
                                       << QStringLiteral("nest deeper than 256 levels");
         // Malformed where On-Demand parsing only skips (found by the line fuzzer): still invalid JSON.
         QTest::newRow("colon-after-skipped-value")
-            << pair(QStringLiteral("1")).replace(QStringLiteral("\"label\""), QStringLiteral("\"note\": \"x\": 2, \"label\""))
+            << pair(QStringLiteral("1"))
+                   .replace(QStringLiteral("\"label\""), QStringLiteral("\"note\": \"x\": 2, \"label\""))
             << QStringLiteral("invalid JSON at column");
         QTest::newRow("bad-escape-in-unknown-field")
-            << pair(QStringLiteral("1")).replace(QStringLiteral("\"label\""), QStringLiteral("\"note\": \"\\x\", \"label\""))
+            << pair(QStringLiteral("1"))
+                   .replace(QStringLiteral("\"label\""), QStringLiteral("\"note\": \"\\x\", \"label\""))
             << QStringLiteral("invalid JSON at column");
         QTest::newRow("leading-zero-in-unknown-field")
             << pair(QStringLiteral("1")).replace(QStringLiteral("\"label\""), QStringLiteral("\"n\": 01, \"label\""))
             << QStringLiteral("invalid JSON at column");
         QTest::newRow("unresolved-embedding-id")
-            << QStringLiteral("{\"item_a\": {\"id\": \"u\", \"embedding_id\": \"emb-9\"}, \"item_b\": %1, \"label\": 1}").arg(b)
+            << QStringLiteral(
+                   "{\"item_a\": {\"id\": \"u\", \"embedding_id\": \"emb-9\"}, \"item_b\": %1, \"label\": 1}")
+                   .arg(b)
             << QStringLiteral("item_a.embedding_id \"emb-9\" cannot be resolved: no embeddings file was given");
     }
 
@@ -193,7 +221,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("column"); // 0: valid
-        QTest::newRow("object") << QStringLiteral(" {\"a\": [1, -0.5e+3, true, false, null, {}, []], \"b\": \"\\u00e9\\n\"} ") << 0;
+        QTest::newRow("object") << QStringLiteral(
+                                       " {\"a\": [1, -0.5e+3, true, false, null, {}, []], \"b\": \"\\u00e9\\n\"} ")
+                                << 0;
         QTest::newRow("number") << QStringLiteral("-0") << 0;
         QTest::newRow("nested") << QStringLiteral("[[[[{\"x\": [[]]}]]]]") << 0;
         QTest::newRow("colon-after-value") << QStringLiteral("{\"a\": \"x\": 1}") << 10;
@@ -514,11 +544,14 @@ private Q_SLOTS:
     void notUtf8_isReported()
     {
         std::string line = goodLine();
-        line.replace(line.find("project"), 7, "proj\xff\xfe" "ct");
+        line.replace(line.find("project"), 7,
+                     "proj\xff\xfe"
+                     "ct");
         const Dataset ds = loadDataset(write("latin1.jsonl", line + "\n" + goodLine() + "\n"), dim3());
         QCOMPARE(ds.skipped.size(), size_t(1));
         QCOMPARE(ds.skipped[0].line, int64_t(1));
-        QVERIFY2(QString::fromStdString(ds.skipped[0].reason).contains(QStringLiteral("UTF-8")), ds.skipped[0].reason.c_str());
+        QVERIFY2(QString::fromStdString(ds.skipped[0].reason).contains(QStringLiteral("UTF-8")),
+                 ds.skipped[0].reason.c_str());
         try {
             loadDataset(write("utf16.jsonl", std::string("\xff\xfe{\0\"\0", 6)), dim3());
             QFAIL("a UTF-16 file was accepted");
@@ -547,7 +580,8 @@ private Q_SLOTS:
         QCOMPARE(ds.pairs.size(), size_t(2));
         QCOMPARE(ds.skipped.size(), size_t(1));
         QCOMPARE(ds.skipped[0].line, int64_t(2));
-        QVERIFY2(QString::fromStdString(ds.skipped[0].reason).contains(QStringLiteral("over the limit")), ds.skipped[0].reason.c_str());
+        QVERIFY2(QString::fromStdString(ds.skipped[0].reason).contains(QStringLiteral("over the limit")),
+                 ds.skipped[0].reason.c_str());
         QCOMPARE(ds.pairs[1].line, int64_t(3));
     }
 
@@ -563,7 +597,8 @@ private Q_SLOTS:
 
     void sameIdDifferentContent_isWarnedAndFirstKept()
     {
-        const std::string other = R"({"item_a": {"id": "a1", "embedding": [9, 9, 9]}, "item_b": )" + std::string(kItemB) + R"(, "label": -1})";
+        const std::string other = R"({"item_a": {"id": "a1", "embedding": [9, 9, 9]}, "item_b": )" +
+                                  std::string(kItemB) + R"(, "label": -1})";
         const Dataset ds = loadDataset(write("conflict.jsonl", goodLine() + "\n" + other + "\n"), dim3());
         QCOMPARE(ds.pairs.size(), size_t(2));
         QCOMPARE(ds.items.size(), size_t(2));
@@ -572,8 +607,9 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(ds.warnings[0].reason).contains(QStringLiteral("first seen on line 1")));
         QCOMPARE(ds.embeddings[0], 0.1f);
         // Same content written differently (spacing, key order) is not a conflict.
-        const std::string respaced = R"({"item_b": )" + std::string(kItemB) +
-                                     R"(,"label":1,"item_a":{"metrics":{"clarity":0.5,"stars":3},"embedding":[0.1,0.2,0.3],"item_type":"project","id":"a1"}})";
+        const std::string respaced =
+            R"({"item_b": )" + std::string(kItemB) +
+            R"(,"label":1,"item_a":{"metrics":{"clarity":0.5,"stars":3},"embedding":[0.1,0.2,0.3],"item_type":"project","id":"a1"}})";
         const Dataset same = loadDataset(write("respaced.jsonl", goodLine() + "\n" + respaced + "\n"), dim3());
         QCOMPARE(same.items.size(), size_t(2));
         QVERIFY(same.warnings.empty());
@@ -581,15 +617,19 @@ private Q_SLOTS:
 
     void embeddingIds_resolveFromEmbeddingsFile()
     {
-        const std::string embeddings = write("emb.jsonl", "{\"id\": \"e-1\", \"embedding\": [1, 2, 3]}\n{\"id\": \"e-2\", \"embedding\": [4, 5]}\n");
-        const std::string line = R"({"item_a": {"id": "x", "embedding_id": "e-1"}, "item_b": {"id": "y", "embedding_id": "e-3"}, "label": 1})";
-        const std::string okLine = R"({"item_a": {"id": "x", "embedding_id": "e-1"}, "item_b": {"id": "z"}, "label": -1})";
+        const std::string embeddings = write(
+            "emb.jsonl", "{\"id\": \"e-1\", \"embedding\": [1, 2, 3]}\n{\"id\": \"e-2\", \"embedding\": [4, 5]}\n");
+        const std::string line =
+            R"({"item_a": {"id": "x", "embedding_id": "e-1"}, "item_b": {"id": "y", "embedding_id": "e-3"}, "label": 1})";
+        const std::string okLine =
+            R"({"item_a": {"id": "x", "embedding_id": "e-1"}, "item_b": {"id": "z"}, "label": -1})";
         LoadOptions options = dim3();
         options.embeddingsPath = embeddings;
         const Dataset ds = loadDataset(write("ids.jsonl", line + "\n" + okLine + "\n"), options);
         QCOMPARE(ds.pairs.size(), size_t(1));
         QCOMPARE(ds.skipped.size(), size_t(1));
-        QVERIFY(QString::fromStdString(ds.skipped[0].reason).contains(QStringLiteral("\"e-3\" is not in the embeddings file")));
+        QVERIFY(QString::fromStdString(ds.skipped[0].reason)
+                    .contains(QStringLiteral("\"e-3\" is not in the embeddings file")));
         QCOMPARE(ds.items[0].id, std::string("x"));
         QCOMPARE(ds.embeddings[2], 3.0f);
         QCOMPARE(ds.itemsResolvedFromEmbeddingsFile, int64_t(1));
@@ -604,7 +644,8 @@ private Q_SLOTS:
 
     void unknownFields_areAccepted()
     {
-        const std::string line = R"({"extra": {"deep": [1, {"x": null}]}, "item_a": {"id": 7, "custom": true, "embedding": null}, "item_b": {"id": "8"}, "label": 0})";
+        const std::string line =
+            R"({"extra": {"deep": [1, {"x": null}]}, "item_a": {"id": 7, "custom": true, "embedding": null}, "item_b": {"id": "8"}, "label": 0})";
         const Dataset ds = loadDataset(write("unknown.jsonl", line + "\n"), dim3());
         QCOMPARE(ds.pairs.size(), size_t(1));
         QCOMPARE(ds.items[0].id, std::string("7")); // integer ids become their decimal text

@@ -27,7 +27,7 @@ struct RunOutcome
     double finalValLoss = kNaN;
     double bestValAccuracy = kNaN;
     double finalValAccuracy = kNaN;
-    int metadataEpochs = 0; ///< `epochs` as the metadata file states it
+    int metadataEpochs = 0;  ///< `epochs` as the metadata file states it
     nlohmann::json metadata; ///< the run's metadata as written (validation, folds, refit, test, verdict)
 };
 

@@ -9,10 +9,10 @@
 #include <QFile>
 #include <QProcess>
 
-#include <memory>
-#include <vector>
 #include <QTemporaryDir>
 #include <QTest>
+#include <memory>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -226,11 +226,12 @@ private Q_SLOTS:
 
         const QString out = m_dir.filePath(QStringLiteral("out-") + file);
         const std::vector<Outcome> outcomes =
-            runTools({{test::binaryPath("app/ranker-rank"), {QStringLiteral("--model"), path, QStringLiteral("--input"), m_data}},
+            runTools({{test::binaryPath("app/ranker-rank"),
+                       {QStringLiteral("--model"), path, QStringLiteral("--input"), m_data}},
                       {test::binaryPath("app/ranker-train"),
-                       {QStringLiteral("--input"), m_data, QStringLiteral("--output"), out, QStringLiteral("--embedding-dim"),
-                        QStringLiteral("2"), QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--resume"),
-                        path}}});
+                       {QStringLiteral("--input"), m_data, QStringLiteral("--output"), out,
+                        QStringLiteral("--embedding-dim"), QStringLiteral("2"), QStringLiteral("--epochs"),
+                        QStringLiteral("1"), QStringLiteral("--resume"), path}}});
         expectRefusal(outcomes[0], QStringLiteral("ranker-rank"), path, rankFragment);
         expectRefusal(outcomes[1], QStringLiteral("ranker-train"), path, fragment);
         // Nothing trained, nothing written, no command of the file's run.
