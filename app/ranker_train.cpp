@@ -422,6 +422,18 @@ int main(int argc, char **argv)
         } catch (const ranker::Error &e) {
             return fail(cli::ExitUsage, e.what());
         }
+        try {
+            // Before any trial starts: otherwise every trial fails with the same message.
+            if (request.input == cli::kStdinArgument)
+                return fail(cli::ExitUsage, "--input -: a sweep reads its dataset once per trial; give a file");
+            cli::requireReadableFile(request.input, "--input");
+            if (!request.testPath.empty())
+                cli::requireReadableFile(request.testPath, "--test");
+            if (!request.load.embeddingsPath.empty())
+                cli::requireReadableFile(request.load.embeddingsPath, "--embeddings");
+        } catch (const ranker::Error &e) {
+            return fail(cli::ExitError, e.what());
+        }
         std::signal(SIGINT, onInterrupt);
         std::signal(SIGTERM, onInterrupt);
         return cli::runSweepCommand(request, sweep, g_interrupted, g_json);

@@ -36,7 +36,9 @@ def generate(data, name, pairs, items, dim, seed):
 
 def sweep(trainer, path, dim, epochs, parallel, out):
     cmd = [trainer, "sweep", "--seed-grid", "--parallel", str(parallel), "--input", path, "--output", out,
-           "--embedding-dim", str(dim), "--epochs", str(epochs), "--threads", "1", "--json", "-q"]
+           "--embedding-dim", str(dim), "--epochs", str(epochs), "--threads", "1", "--json", "-q",
+           # every trial its full epochs and one model, so that both modes do the same work
+           "--patience", "0", "--no-refit"]
     start = time.perf_counter()
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start

@@ -215,6 +215,21 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("cannot be combined with --cv or --refit")), qPrintable(r.err));
     }
 
+    void sweep_refusesAnInputItCannotReadBeforeAnyTrial()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("sweep-missing"));
+        Run r = run(train(), {QStringLiteral("sweep"), QStringLiteral("--seed-grid"), QStringLiteral("--input"),
+                              QStringLiteral("/nonexistent.jsonl"), QStringLiteral("--output"), out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("/nonexistent.jsonl: cannot open")), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("trial")), qPrintable(r.err)); // no trial was started
+        QVERIFY(!QFileInfo::exists(out));
+        r = run(train(), {QStringLiteral("sweep"), QStringLiteral("--seed-grid"), QStringLiteral("--input"),
+                          QStringLiteral("-"), QStringLiteral("--output"), out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("once per trial")), qPrintable(r.err));
+    }
+
     void errors_exitWithTheirCodeAndOneLine_data()
     {
         QTest::addColumn<QStringList>("arguments");

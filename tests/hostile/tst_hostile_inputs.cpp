@@ -249,7 +249,9 @@ private:
             train(), {QStringLiteral("--input"), m_kill, QStringLiteral("--output"), output, QStringLiteral("--name"),
                       name, QStringLiteral("--embedding-dim"), QStringLiteral("4"), QStringLiteral("--hidden-dim"),
                       QString::number(hidden), QStringLiteral("--epochs"), QString::number(epochs),
-                      QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--quiet")});
+                      QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--quiet"),
+                      // every epoch (no early stop), one model: what the kinds' sizes and times assume
+                      QStringLiteral("--patience"), QStringLiteral("0"), QStringLiteral("--no-refit")});
         RunKind kind{hidden, epochs, 0, 0};
         if (o.exitCode == 0) {
             kind.pthBytes = QFileInfo(output + QLatin1Char('/') + name + QStringLiteral(".pth")).size();
@@ -808,7 +810,9 @@ private Q_SLOTS:
                                     QStringLiteral("--hidden-dim"),    QString::number(m_new.hidden),
                                     QStringLiteral("--epochs"),        QString::number(m_new.epochs),
                                     QStringLiteral("--threads"),       QStringLiteral("1"),
-                                    QStringLiteral("--quiet"),         QStringLiteral("--output")};
+                                    QStringLiteral("--patience"),      QStringLiteral("0"),
+                                    QStringLiteral("--no-refit"),      QStringLiteral("--quiet"),
+                                    QStringLiteral("--output")};
         const QString traced = QStringLiteral("write,fsync,rename,renameat,renameat2,symlink,symlinkat,link,linkat,"
                                               "unlink,unlinkat,mkdir,mkdirat,rmdir");
         // A dry run, traced: every step that touches the folder, as (syscall, its count so far).
@@ -920,13 +924,22 @@ private Q_SLOTS:
         QVERIFY(slowA.pthBytes > 0 && slowB.pthBytes > 0);
         const QString folder = path(QStringLiteral("two-writers"));
         auto args = [&](const RunKind &kind) {
-            return QStringList{QStringLiteral("--input"),         m_kill,
-                               QStringLiteral("--output"),        folder,
-                               QStringLiteral("--embedding-dim"), QStringLiteral("4"),
-                               QStringLiteral("--hidden-dim"),    QString::number(kind.hidden),
-                               QStringLiteral("--epochs"),        QString::number(kind.epochs),
-                               QStringLiteral("--threads"),       QStringLiteral("1"),
-                               QStringLiteral("--quiet")};
+            return QStringList{QStringLiteral("--input"),
+                               m_kill,
+                               QStringLiteral("--output"),
+                               folder,
+                               QStringLiteral("--embedding-dim"),
+                               QStringLiteral("4"),
+                               QStringLiteral("--hidden-dim"),
+                               QString::number(kind.hidden),
+                               QStringLiteral("--epochs"),
+                               QString::number(kind.epochs),
+                               QStringLiteral("--threads"),
+                               QStringLiteral("1"),
+                               QStringLiteral("--quiet"),
+                               QStringLiteral("--patience"),
+                               QStringLiteral("0"),
+                               QStringLiteral("--no-refit")};
         };
         for (int round = 0; round < 4; ++round) {
             QDir(folder).removeRecursively();
