@@ -1,6 +1,7 @@
 #pragma once
 // Test data: small datasets made on the fly, with preferences that follow a hidden rule.
 
+#include <QProcess>
 #include <QString>
 
 #include <algorithm>
@@ -204,6 +205,24 @@ inline QString sourcePath(const char *relative)
 inline QString binaryPath(const char *relative)
 {
     return QStringLiteral(RANKER_BINARY_DIR "/") + QString::fromUtf8(relative);
+}
+
+/// A small run (embedding 4, hidden 8, one thread) of `data` trained by the real ranker-train
+/// into `output`, with `extra` flags; a failure is printed. @return `output`.
+inline QString trainSmallRunWithCli(const QString &data, const QString &output, int epochs,
+                                    const QStringList &extra = {})
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(binaryPath("app/ranker-train"),
+            QStringList{QStringLiteral("--input"), data, QStringLiteral("--output"), output,
+                        QStringLiteral("--embedding-dim"), QStringLiteral("4"), QStringLiteral("--hidden-dim"),
+                        QStringLiteral("8"), QStringLiteral("--epochs"), QString::number(epochs),
+                        QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--quiet")} +
+                extra);
+    if (!p.waitForFinished(180000) || p.exitCode() != 0)
+        qWarning("ranker-train failed: %s", p.readAll().constData());
+    return output;
 }
 
 } // namespace ranker::test

@@ -125,17 +125,7 @@ private:
 
 QString HistoryPanelTest::trainWithCli(const QString &output, const QStringList &extra)
 {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(test::binaryPath("app/ranker-train"),
-            QStringList{QStringLiteral("--input"), m_data, QStringLiteral("--output"), output,
-                        QStringLiteral("--embedding-dim"), QStringLiteral("4"), QStringLiteral("--hidden-dim"),
-                        QStringLiteral("8"), QStringLiteral("--epochs"), QStringLiteral("4"),
-                        QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--quiet")} +
-                extra);
-    if (!p.waitForFinished(180000) || p.exitCode() != 0)
-        qWarning("ranker-train failed: %s", p.readAll().constData());
-    return output;
+    return test::trainSmallRunWithCli(m_data, output, 4, extra);
 }
 
 QString HistoryPanelTest::trainWithEngine(const QString &name, double learningRate)
