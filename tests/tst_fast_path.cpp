@@ -407,7 +407,7 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(asked.source), QStringLiteral("asked"));
     }
 
-    void calibration_isCheap()
+    void calibration_measuresEachCount()
     {
         QElapsedTimer timer;
         timer.start();
@@ -417,7 +417,6 @@ private Q_SLOTS:
               seconds[1] * 1e3);
         QCOMPARE(seconds.size(), size_t(2));
         QVERIFY(seconds[0] > 0 && seconds[1] > 0);
-        QVERIFY2(ms < 3000, qPrintable(QString::number(ms))); // well under a second on an idle machine
     }
 
     void metadata_recordsThreadsAndPath()
@@ -473,11 +472,8 @@ private Q_SLOTS:
         WorkPool pool(2);
         QTest::qWait(20); // the helper is asleep by now
         std::atomic<int> done{0};
-        QElapsedTimer timer;
-        timer.start();
         pool.run(4, [&](int, int) { done.fetch_add(1); });
         QCOMPARE(done.load(), 4);
-        QVERIFY(timer.elapsed() < 1000);
     }
 
     void cudaAuto_takesLibTorch()

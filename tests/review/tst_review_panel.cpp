@@ -58,7 +58,7 @@ private Q_SLOTS:
     void addAndRemovePair_fromTheForm_undoable();
     void tagEdit_addsTagWithCompletionSource();
     void helpOverlay_listsEveryShortcut();
-    void nextPair_isFast();
+    void nextPair_keyRightWalksTheRows();
     void openMissingFile_reportsFailure();
     void maybeSave_asksAndHonoursTheAnswer();
     void modelAssisted_sortsByDisagreement();
@@ -455,29 +455,19 @@ void ReviewPanelTest::maybeSave_asksAndHonoursTheAnswer()
     QVERIFY(test::readAll(path) != original);
 }
 
-void ReviewPanelTest::nextPair_isFast()
+void ReviewPanelTest::nextPair_keyRightWalksTheRows()
 {
+    // How long a step takes is bench/review_bench's to print; a test only checks where it lands.
     auto panel = shownPanel(copyOfSample());
     QVERIFY(panel);
     QWidget *keys = panel->findChild<QTableView *>(QStringLiteral("pairTable"));
-    // GUI-thread CPU time: the suite may share its cores with compilers; wall time is printed too.
-    auto cpuMs = [] {
-        timespec ts;
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-    };
-    QElapsedTimer timer;
-    timer.start();
-    double cpu0 = cpuMs();
     for (int i = 0; i < 100; ++i) {
         QTest::keyClick(keys, Qt::Key_Right);
         QCoreApplication::processEvents();
     }
-    double perPairCpu = (cpuMs() - cpu0) / 100;
-    double perPairWall = double(timer.nsecsElapsed()) / 1e6 / 100;
-    qInfo("next pair: %.2f ms CPU, %.2f ms wall", perPairCpu, perPairWall);
     QCOMPARE(panel->currentRow(), 100);
-    QVERIFY(perPairCpu < 16);
+    QTest::keyClick(keys, Qt::Key_Left);
+    QCOMPARE(panel->currentRow(), 99);
 }
 
 void ReviewPanelTest::modelAssisted_sortsByDisagreement()
