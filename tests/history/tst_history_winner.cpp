@@ -23,6 +23,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMouseEvent>
@@ -62,6 +64,7 @@ private Q_SLOTS:
     void compareChart_zoomResetAndLogScale();
     void lossChart_hoverZoomLogAndKeptEpoch();
     void accuracies_oneFormatEverywhere();
+    void sweep_oneGroupThatOpensIntoItsTrials();
 
 private:
     QString trainWithCli(const QString &output, const QStringList &extra);
@@ -447,6 +450,110 @@ void HistoryWinnerTest::accuracies_oneFormatEverywhere()
     for (const ComparisonRow &r : rows)
         if (r.key == "selection_accuracy")
             QVERIFY(!QString::fromStdString(r.values[0]).contains(QLatin1Char('%')));
+}
+
+void HistoryWinnerTest::sweep_oneGroupThatOpensIntoItsTrials()
+{
+    // A sweep folder (sweep.json beside its trials) of the three real runs, and one run of its own.
+    const QString runs = m_dir.filePath(QStringLiteral("grouped/runs"));
+    const QString sweep = runs + QStringLiteral("/20261201-grid");
+    QVERIFY(QDir().mkpath(sweep));
+    QStringList trials;
+    for (const QString &source : {m_a, m_b, m_c}) {
+        trials << sweep + QStringLiteral("/trial-0%1").arg(trials.size() + 1);
+        QCOMPARE(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-a"), source, trials.last()}), 0);
+    }
+    QFile json(sweep + QStringLiteral("/sweep.json"));
+    QVERIFY(json.open(QIODevice::WriteOnly));
+    json.write("{}\n");
+    json.close();
+    const QString solo = runs + QStringLiteral("/solo");
+    QCOMPARE(QProcess::execute(QStringLiteral("cp"), {QStringLiteral("-a"), m_b, solo}), 0);
+    // The best trial, found here from the metadata: the highest selection figure.
+    QString best;
+    double bestFigure = -1;
+    for (const QString &trial : trials) {
+        const RunSummary run = readRunSummary(trial.toStdString());
+        if (run.selection.accuracy > bestFigure)
+            bestFigure = run.selection.accuracy, best = QDir::cleanPath(trial);
+    }
+
+    m_panel = std::make_unique<RunHistoryPanel>(runs);
+    m_panel->resize(1280, 820);
+    m_panel->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_panel.get()));
+    QCOMPARE(m_panel->runCount(), 4);
+    QTableView *view = table();
+    QAbstractItemModel *model = view->model();
+    auto groupText = [&](int row) { return model->index(row, RunTableModel::Group).data().toString(); };
+    auto folderAt = [&](int row) { return model->index(row, 0).data(RunTableModel::FolderRole).toString(); };
+    auto rowOf = [&](const QString &folder) {
+        for (int r = 0; r < model->rowCount(); ++r)
+            if (folderAt(r) == QDir::cleanPath(folder))
+                return r;
+        return -1;
+    };
+    // Closed: the sweep is one row, its best trial, and the count still says four runs (the
+    // trials are compared with their lead).
+    QCOMPARE(model->rowCount(), 2);
+    const int lead = rowOf(best);
+    QVERIFY2(lead >= 0, qPrintable(best));
+    QCOMPARE(groupText(lead), QStringLiteral("▸ ★ sweep 20261201-grid · 3 trials"));
+    QVERIFY(groupText(rowOf(solo)).isEmpty());
+    QCOMPARE(m_panel->findChild<QLabel *>(QStringLiteral("runCountLabel"))->text(), QStringLiteral("4 runs"));
+
+    // A click on the lead's Group cell opens it: the trials follow their lead.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                      view->visualRect(model->index(lead, RunTableModel::Group)).center());
+    QCOMPARE(model->rowCount(), 4);
+    auto checkBlock = [&] {
+        const int at = rowOf(best);
+        QVERIFY(at >= 0 && at + 2 < model->rowCount());
+        QVERIFY2(groupText(at).startsWith(QStringLiteral("▾ ★ sweep 20261201-grid")), qPrintable(groupText(at)));
+        for (int r = at + 1; r <= at + 2; ++r)
+            QVERIFY2(groupText(r) == QStringLiteral("└ sweep 20261201-grid"), qPrintable(groupText(r)));
+    };
+    checkBlock();
+    // Sorted by any column, either way, the sweep stays one block with its lead first.
+    for (int column : {int(RunTableModel::LearningRate), int(RunTableModel::Quality), int(RunTableModel::Name)})
+        for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+            view->sortByColumn(column, order);
+            checkBlock();
+        }
+    // Sorted by learning rate, the trials under the lead are in that order.
+    view->sortByColumn(RunTableModel::LearningRate, Qt::AscendingOrder);
+    const int at = rowOf(best);
+    QVERIFY(model->index(at + 1, RunTableModel::LearningRate).data(RunTableModel::SortRole).toDouble() <
+            model->index(at + 2, RunTableModel::LearningRate).data(RunTableModel::SortRole).toDouble());
+
+    // A trial selected, − closes the sweep and hands the selection to the lead; + opens it again.
+    const int trialRow = at + 1;
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                      view->visualRect(model->index(trialRow, RunTableModel::Started)).center());
+    QCOMPARE(view->selectionModel()->selectedRows().size(), 1);
+    QTest::keyClick(view, Qt::Key_Minus);
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(view->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(view->selectionModel()->selectedRows().first().data(RunTableModel::FolderRole).toString(), best);
+    QTest::keyClick(view, Qt::Key_Plus);
+    QCOMPARE(model->rowCount(), 4);
+    QTest::keyClick(view, Qt::Key_Minus);
+    QCOMPARE(model->rowCount(), 2);
+
+    // A filter finds trials of a closed sweep.
+    auto *filter = m_panel->findChild<QLineEdit *>(QStringLiteral("runFilter"));
+    QTest::keyClicks(filter, QStringLiteral("trial-0"));
+    QCOMPARE(model->rowCount(), 3);
+    filter->clear();
+    QCOMPARE(model->rowCount(), 2);
+    // Selecting a hidden trial (as the studio does after a run) opens its sweep.
+    const QString other = QDir::cleanPath(trials.first() == best ? trials.last() : trials.first());
+    m_panel->selectRuns({other});
+    QCOMPARE(model->rowCount(), 4);
+    QCOMPARE(view->selectionModel()->selectedRows().first().data(RunTableModel::FolderRole).toString(), other);
+    // The open state survives a refresh.
+    m_panel->refresh();
+    QCOMPARE(model->rowCount(), 4);
 }
 
 QTEST_MAIN(HistoryWinnerTest)

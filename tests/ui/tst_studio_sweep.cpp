@@ -170,12 +170,21 @@ void StudioSweepTest::sweep3x3_finishesRankedUseBestFillsFormHistoryGroupsIt()
     auto *view = history->findChild<QTableView *>(QStringLiteral("runTable"));
     QVERIFY(view);
     QAbstractItemModel *model = view->model();
+    // One row, closed, for the whole sweep: its best trial, starred; a click on it opens it.
+    QTRY_COMPARE(model->rowCount(), 1);
+    const QModelIndex lead = model->index(0, ui::RunTableModel::Group);
+    QVERIFY2(lead.data().toString().startsWith(QStringLiteral("▸ ★ sweep ")) &&
+                 lead.data().toString().endsWith(QStringLiteral("9 trials")),
+             qPrintable(lead.data().toString()));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(lead).center());
+    QCOMPARE(model->rowCount(), 9);
+    QVERIFY(model->index(0, ui::RunTableModel::Group).data().toString().startsWith(QStringLiteral("▾ ★")));
     int starred = 0, inSweep = 0;
     for (int row = 0; row < model->rowCount(); ++row) {
         const QString group = model->index(row, ui::RunTableModel::Group).data().toString();
         if (group.contains(QFileInfo(folder).fileName()))
             ++inSweep;
-        if (group.startsWith(QStringLiteral("★"))) {
+        if (group.contains(QStringLiteral("★"))) {
             ++starred;
             const QString runFolder = model->index(row, 0).data(ui::RunTableModel::FolderRole).toString();
             const nlohmann::json m = test::readJson(runFolder + QStringLiteral("/pairwise_ranker_metadata.json"));

@@ -17,6 +17,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -83,8 +84,8 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
     m_table->horizontalHeader()->setSectionsMovable(true);
     const QFontMetrics fm = m_table->fontMetrics();
     const int widths[RunTableModel::ColumnCount] = {
-        fm.horizontalAdvance(QStringLiteral("pairwise_ranker_long_name")),
-        fm.horizontalAdvance(QStringLiteral("★ sweep 20261201-lr-grid")),
+        fm.horizontalAdvance(QStringLiteral("trial-003-lr0.001-m0.5")) + 24, // and its check box
+        fm.horizontalAdvance(QStringLiteral("▸ ★ sweep 20261201-lr-grid · 27 trials")),
         fm.horizontalAdvance(QStringLiteral("2026-11-25 10:14:58 ")),
         fm.horizontalAdvance(QStringLiteral("small.jsonl (cfb30e2e)  ")),
         fm.horizontalAdvance(QStringLiteral("1000000 ")),
@@ -180,6 +181,14 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
         m_compare->setListed(listedRuns());
         updateCount();
     });
+    // A sweep is one row until its lead's Group cell is clicked (or + pressed): then its trials.
+    connect(m_model, &RunTableModel::groupsChanged, this, &RunHistoryPanel::groupsChanged);
+    connect(m_table, &QTableView::clicked, this, [this](const QModelIndex &index) {
+        const int row = m_proxy->mapToSource(index).row();
+        if (index.column() == RunTableModel::Group && m_model->leadsGroup(row))
+            setGroupOpenAt(index, !m_model->isGroupOpen(m_model->groupKey(row)));
+    });
+    m_table->installEventFilter(this);
     connect(m_refresh, &QPushButton::clicked, this, &RunHistoryPanel::refresh);
     connect(m_addFolder, &QPushButton::clicked, this, &RunHistoryPanel::addFolderWithDialog);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -279,11 +288,53 @@ void RunHistoryPanel::refresh()
     Q_EMIT runsRefreshed(m_model->rowCount());
 }
 
+bool RunHistoryPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if ((key == Qt::Key_Plus || key == Qt::Key_Minus) &&
+            setGroupOpenAt(m_table->currentIndex(), key == Qt::Key_Plus))
+            return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+bool RunHistoryPanel::setGroupOpenAt(const QModelIndex &proxyIndex, bool open)
+{
+    if (!proxyIndex.isValid())
+        return false;
+    const int lead = m_model->groupLead(m_proxy->mapToSource(proxyIndex).row());
+    if (lead < 0)
+        return false;
+    const QString key = m_model->groupKey(lead);
+    // The selection stays; a trial that the closing hides hands it to its sweep's lead.
+    QStringList selected;
+    for (const QString &folder : selectedFolders()) {
+        const int row = m_model->rowOfFolder(folder);
+        const bool hides = !open && !m_proxy->isFiltering() && row >= 0 && m_model->groupKey(row) == key;
+        const QString shown = hides ? m_model->index(lead, 0).data(RunTableModel::FolderRole).toString() : folder;
+        if (!selected.contains(shown))
+            selected << shown;
+    }
+    m_model->setGroupOpen(key, open);
+    selectRuns(selected);
+    m_table->scrollTo(m_table->currentIndex().isValid() ? m_table->currentIndex() : proxyIndex);
+    return true;
+}
+
+void RunHistoryPanel::groupsChanged()
+{
+    m_proxy->refilterGroups();
+    updateCount();
+}
+
 void RunHistoryPanel::updateCount()
 {
-    m_count->setText(m_proxy->rowCount() == m_model->rowCount()
-                         ? tr("%n run(s)", nullptr, m_model->rowCount())
-                         : tr("%1 of %n run(s)", nullptr, m_model->rowCount()).arg(m_proxy->rowCount()));
+    // A closed sweep's trials are listed (Compare draws them): they count as shown.
+    const int listed = int(listedRuns().size());
+    const int all = m_model->rowCount();
+    const QString runs = all == 1 ? tr("1 run") : tr("%1 runs").arg(all);
+    m_count->setText(listed == all ? runs : tr("%1 of %2").arg(listed).arg(runs));
 }
 
 void RunHistoryPanel::updateWatcher()
@@ -345,6 +396,10 @@ void RunHistoryPanel::selectRuns(const QStringList &folders)
         const int row = m_model->rowOfFolder(folder);
         if (row < 0)
             continue;
+        // A trial of a closed sweep: open the sweep to show it.
+        if (m_model->index(row, 0).data(RunTableModel::InClosedGroupRole).toBool() && !m_proxy->isFiltering()) {
+            m_model->setGroupOpen(m_model->groupKey(row), true); // lists it again (groupsChanged)
+        }
         const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
         if (index.isValid())
             selection.select(index, index.siblingAtColumn(RunTableModel::ColumnCount - 1));
@@ -358,8 +413,15 @@ std::vector<const RunSummary *> RunHistoryPanel::listedRuns() const
 {
     std::vector<const RunSummary *> listed;
     listed.reserve(size_t(m_proxy->rowCount()));
-    for (int r = 0; r < m_proxy->rowCount(); ++r)
-        listed.push_back(&m_model->run(m_proxy->mapToSource(m_proxy->index(r, 0)).row()));
+    for (int r = 0; r < m_proxy->rowCount(); ++r) {
+        const int row = m_proxy->mapToSource(m_proxy->index(r, 0)).row();
+        listed.push_back(&m_model->run(row));
+        // A closed sweep's trials are listed with their lead: Compare and the parallel
+        // coordinates draw the whole sweep.
+        if (!m_proxy->isFiltering() && !m_model->isGroupOpen(m_model->groupKey(row)))
+            for (int member : m_model->groupMembers(row))
+                listed.push_back(&m_model->run(member));
+    }
     return listed;
 }
 

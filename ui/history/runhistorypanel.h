@@ -82,7 +82,13 @@ Q_SIGNALS:
     /// The list was read again (after refresh() or a change on disk).
     void runsRefreshed(int count);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    /// Opens or closes the sweep of the run at `proxyIndex` in the list; false when it is in none.
+    bool setGroupOpenAt(const QModelIndex &proxyIndex, bool open);
+    void groupsChanged();
     void scheduleRefresh();
     void updateWatcher();
     void updateCount();

@@ -10,6 +10,7 @@
 #include <QDir>
 
 #include <cmath>
+#include <filesystem>
 #include <unordered_map>
 
 namespace ranker::ui {
@@ -19,6 +20,15 @@ namespace {
 QString qs(const std::string &text)
 {
     return QString::fromStdString(text);
+}
+
+/// "trial-003-lr0.001-m0.5" of ".../trial-003-lr0.001-m0.5/" (with or without the slash).
+std::string folderName(const std::string &folder)
+{
+    std::filesystem::path path = std::filesystem::path(folder).lexically_normal();
+    if (path.filename().empty())
+        path = path.parent_path();
+    return path.filename().string();
 }
 
 QVariant numberOrNone(double value)
@@ -56,10 +66,24 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
         if (!added && ranksAbove(run, m_runs[it->second]))
             it->second = i;
     }
+    // Each sweep's lead stands for it in the list: its best trial, or its first without one.
+    std::unordered_map<std::string, std::pair<size_t, int>> leadAndSize;
+    for (size_t i = 0; i < m_runs.size(); ++i) {
+        if (m_runs[i].sweepFolder.empty())
+            continue;
+        auto best = bestOfSweep.find(m_runs[i].sweepFolder);
+        auto [it, added] =
+            leadAndSize.emplace(m_runs[i].sweepFolder, std::make_pair(best != bestOfSweep.end() ? best->second : i, 0));
+        ++it->second.second;
+    }
     for (size_t row = 0; row < m_runs.size(); ++row) {
         const RunSummary &run = m_runs[row];
         Text t;
         if (!run.sweepFolder.empty()) {
+            const auto &[lead, size] = leadAndSize.at(run.sweepFolder);
+            t.groupKey = QDir::cleanPath(qs(run.sweepFolder));
+            t.leadRow = int(lead);
+            t.groupSize = size;
             auto best = bestOfSweep.find(run.sweepFolder);
             t.bestOfSweep = best != bestOfSweep.end() && best->second == row;
             t.group =
@@ -79,7 +103,11 @@ void RunTableModel::setRuns(std::vector<RunSummary> runs)
         }
         QDateTime when = QDateTime::fromString(elidedText(run.createdAt, 64), Qt::ISODate);
         t.started = when.isValid() ? when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
-        t.name = elidedText(run.broken && run.metadataPath.empty() ? run.folder : run.displayName());
+        // A sweep's trials share their model name; their folders say which settings they tried.
+        const bool namedTrial = !run.sweepFolder.empty() && run.notes.displayName.empty();
+        t.name = elidedText(run.broken && run.metadataPath.empty() ? run.folder
+                            : namedTrial                           ? folderName(run.folder)
+                                                                   : run.displayName());
         if (!run.datasetFile.empty())
             t.dataset = run.datasetSha256.empty()
                             ? elidedText(run.datasetFile)
@@ -138,6 +166,60 @@ void RunTableModel::setChecked(const QString &folder, bool checked)
     const int row = rowOfFolder(clean);
     if (row >= 0)
         Q_EMIT dataChanged(index(row, Name), index(row, Name), {Qt::CheckStateRole});
+}
+
+void RunTableModel::setGroupOpen(const QString &groupKey, bool open)
+{
+    if (groupKey.isEmpty() || open == m_openGroups.contains(groupKey))
+        return;
+    if (open)
+        m_openGroups << groupKey;
+    else
+        m_openGroups.removeAll(groupKey);
+    for (size_t row = 0; row < m_text.size(); ++row)
+        if (m_text[row].groupKey == groupKey)
+            Q_EMIT dataChanged(index(int(row), Group), index(int(row), Group), {Qt::DisplayRole, InClosedGroupRole});
+    Q_EMIT groupsChanged();
+}
+
+bool RunTableModel::leadsGroup(int row) const
+{
+    const Text &t = m_text.at(size_t(row));
+    return t.leadRow == row && t.groupSize > 1;
+}
+
+int RunTableModel::groupLead(int row) const
+{
+    const Text &t = m_text.at(size_t(row));
+    return t.groupKey.isEmpty() || t.groupSize < 2 ? -1 : t.leadRow;
+}
+
+std::vector<int> RunTableModel::groupMembers(int row) const
+{
+    std::vector<int> members;
+    if (!leadsGroup(row))
+        return members;
+    const QString &key = m_text[size_t(row)].groupKey;
+    for (size_t r = 0; r < m_text.size(); ++r)
+        if (int(r) != row && m_text[r].groupKey == key)
+            members.push_back(int(r));
+    return members;
+}
+
+QVariant RunTableModel::groupDisplay(int row) const
+{
+    const Text &t = m_text[size_t(row)];
+    if (t.group.isEmpty())
+        return QVariant();
+    if (t.groupKey.isEmpty())
+        return t.group;
+    if (t.leadRow != row)
+        return QStringLiteral("└ ") + t.group; // a trial under its lead
+    const QString trials = t.groupSize == 1 ? tr("1 trial") : tr("%1 trials").arg(t.groupSize);
+    if (t.groupSize == 1)
+        return QStringLiteral("%1 · %2").arg(t.group, trials);
+    return QStringLiteral("%1 %2 · %3")
+        .arg(m_openGroups.contains(t.groupKey) ? QStringLiteral("▾") : QStringLiteral("▸"), t.group, trials);
 }
 
 void RunTableModel::setBestCompared(const QString &folder)
@@ -199,7 +281,7 @@ QVariant RunTableModel::display(const RunSummary &run, int row, int column) cons
     case Name:
         return m_folders.at(row) == m_bestCompared ? QStringLiteral("★ ") + t.name : t.name;
     case Group:
-        return t.group.isEmpty() ? QVariant() : QVariant(t.group);
+        return groupDisplay(row);
     case Started:
         return t.started;
     case Dataset:
@@ -299,6 +381,21 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         return m_text[size_t(index.row())].filter;
     case BrokenRole:
         return run.broken;
+    case GroupKeyRole:
+        return m_text[size_t(index.row())].groupKey;
+    case GroupLeadRole: {
+        const Text &t = m_text[size_t(index.row())];
+        return !t.groupKey.isEmpty() && t.leadRow == index.row();
+    }
+    case GroupSortRole: {
+        const Text &t = m_text[size_t(index.row())];
+        const int lead = t.groupKey.isEmpty() ? index.row() : t.leadRow;
+        return sortValue(m_runs[size_t(lead)], lead, index.column());
+    }
+    case InClosedGroupRole: {
+        const Text &t = m_text[size_t(index.row())];
+        return !t.groupKey.isEmpty() && t.leadRow != index.row() && !m_openGroups.contains(t.groupKey);
+    }
     case Qt::CheckStateRole:
         if (index.column() == Name)
             return m_checked.contains(m_folders.at(index.row())) ? Qt::Checked : Qt::Unchecked;
@@ -319,6 +416,9 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         }
         if (index.column() == Dataset)
             return t.datasetTip;
+        if (index.column() == Group && leadsGroup(index.row()))
+            return t.groupTip +
+                   tr("\nClick here, or press + and −, to open or close the sweep's %1 trials").arg(t.groupSize);
         if (index.column() == Group && !t.groupTip.isEmpty())
             return t.groupTip;
         if (index.column() == Name && m_folders.at(index.row()) == m_bestCompared)
@@ -394,6 +494,8 @@ bool RunFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     if (!m_showBroken && index.data(RunTableModel::BrokenRole).toBool())
         return false;
+    if (m_words.isEmpty() && index.data(RunTableModel::InClosedGroupRole).toBool())
+        return false;
     const QString text = index.data(RunTableModel::FilterRole).toString();
     for (const QString &word : m_words)
         if (!text.contains(word))
@@ -401,19 +503,45 @@ bool RunFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     return true;
 }
 
+namespace {
+
+/// −1, 0 or 1 as `a` sorts before, with or after `b` in ascending order; a missing value sorts
+/// after every present one whatever the order (the proxy reverses the whole order for descending).
+int compareSortValues(const QVariant &a, const QVariant &b, bool ascending)
+{
+    if (!a.isValid() || !b.isValid()) {
+        if (a.isValid() == b.isValid())
+            return 0;
+        return a.isValid() == ascending ? -1 : 1;
+    }
+    if (a.userType() == QMetaType::QString || b.userType() == QMetaType::QString) {
+        const int c = QString::localeAwareCompare(a.toString(), b.toString());
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    const double x = a.toDouble(), y = b.toDouble();
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+} // namespace
+
 bool RunFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    const QVariant a = left.data(sortRole()), b = right.data(sortRole());
-    // Missing values sort after every present one, whatever the order.
-    if (!a.isValid() || !b.isValid()) {
-        const bool ascending = sortOrder() == Qt::AscendingOrder;
-        if (a.isValid() == b.isValid())
-            return false;
-        return ascending ? a.isValid() : !a.isValid();
+    const bool ascending = sortOrder() == Qt::AscendingOrder;
+    // A sweep sorts where its lead does, as one block (sweeps tied on the lead's value in folder
+    // order); runs of their own carry an empty key, so ties between them keep the list's order.
+    const QString leftGroup = left.data(RunTableModel::GroupKeyRole).toString();
+    const QString rightGroup = right.data(RunTableModel::GroupKeyRole).toString();
+    if (leftGroup != rightGroup) {
+        const int c = compareSortValues(left.data(RunTableModel::GroupSortRole),
+                                        right.data(RunTableModel::GroupSortRole), ascending);
+        return c != 0 ? c < 0 : leftGroup < rightGroup;
     }
-    if (a.userType() == QMetaType::QString || b.userType() == QMetaType::QString)
-        return QString::localeAwareCompare(a.toString(), b.toString()) < 0;
-    return a.toDouble() < b.toDouble();
+    // Inside a sweep its lead comes first in either order.
+    const bool leftLead = left.data(RunTableModel::GroupLeadRole).toBool();
+    const bool rightLead = right.data(RunTableModel::GroupLeadRole).toBool();
+    if (leftLead != rightLead)
+        return ascending ? leftLead : rightLead;
+    return compareSortValues(left.data(sortRole()), right.data(sortRole()), ascending) < 0;
 }
 
 } // namespace ranker::ui
