@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdlib.h>
+
 #include <atomic>
 #include <cmath>
 
@@ -46,6 +48,13 @@ double relativeGap(const std::vector<double> &a, const std::vector<double> &b, d
     for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
         gap = std::max(gap, std::fabs(a[i] - b[i]) / std::max({std::fabs(a[i]), std::fabs(b[i]), floor}));
     return gap;
+}
+
+/// The one-minute load average, as the thread choice reads it.
+double currentLoad()
+{
+    double load[1] = {0};
+    return ::getloadavg(load, 1) == 1 ? load[0] : 0;
 }
 
 double maxAbsGap(const std::vector<float> &a, const std::vector<float> &b)
@@ -380,8 +389,12 @@ private Q_SLOTS:
         const QString file = QString::fromStdString(threadCachePath());
         QVERIFY2(file.startsWith(cacheDir.path()), qPrintable(file));
         QVERIFY(QFileInfo::exists(file));
-        const nlohmann::json cached = nlohmann::json::parse(readFile(file.toStdString()));
+        nlohmann::json cached = nlohmann::json::parse(readFile(file.toStdString()));
         QVERIFY(cached["classes"].contains(measured.threadsShapeClass));
+        QVERIFY(cached["classes"][measured.threadsShapeClass]["load_average"].is_number());
+        // Pinned to this moment's load, so that the machine's drift cannot make it stale here.
+        cached["classes"][measured.threadsShapeClass]["load_average"] = currentLoad();
+        writeFileAtomically(file.toStdString(), cached.dump());
         timer.restart();
         const TrainResult again = train(ds, c, o);
         qInfo("first run (calibrating) %lld ms, second (cached) %lld ms; %d threads", (long long)firstMs,
@@ -392,6 +405,50 @@ private Q_SLOTS:
         c.threads = 1;
         QVERIFY(train(ds, c, o).lossHistory == measured.lossHistory);
         QVERIFY(again.lossHistory == measured.lossHistory);
+    }
+
+    void threadsZero_cacheFromAnotherLoad_isMeasuredAgain_data()
+    {
+        QTest::addColumn<double>("shift");
+        QTest::newRow("busier then") << 3.0;
+        QTest::newRow("quieter then") << -3.0;
+        QTest::newRow("same load") << 0.0;
+    }
+
+    void threadsZero_cacheFromAnotherLoad_isMeasuredAgain()
+    {
+        // A choice measured while the machine was half a core or more busier or quieter than now
+        // may be the slower one now: it is measured again, and the cache rewritten.
+        QFETCH(double, shift);
+        if (availableCpus() < 2)
+            QSKIP("one CPU: nothing to choose");
+        const EnvironmentGuard omp("OMP_NUM_THREADS"), cache("XDG_CACHE_HOME");
+        qunsetenv("OMP_NUM_THREADS");
+        QTemporaryDir cacheDir;
+        qputenv("XDG_CACHE_HOME", cacheDir.path().toUtf8());
+        const FastShape shape{16, 64, 32};
+        const ThreadChoice first = chooseThreads(0, shape, 0.2);
+        QCOMPARE(QString::fromStdString(first.source), QStringLiteral("calibrated"));
+        const std::string file = threadCachePath();
+        nlohmann::json cached = nlohmann::json::parse(readFile(file));
+        nlohmann::json &entry = cached["classes"][first.shapeClass];
+        const double then = std::max(0.0, currentLoad() + shift);
+        if (shift < 0 && then > currentLoad() - 0.5)
+            QSKIP("the machine is too quiet now to have been quieter");
+        entry["load_average"] = then;
+        entry["measured_at"] = "2026-01-01T00:00:00Z";
+        writeFileAtomically(file, cached.dump());
+        const ThreadChoice again = chooseThreads(0, shape, 0.2);
+        const nlohmann::json after = nlohmann::json::parse(readFile(file));
+        const std::string measuredAt = after["classes"][first.shapeClass].value("measured_at", std::string());
+        if (shift == 0) {
+            QCOMPARE(QString::fromStdString(again.source), QStringLiteral("cached"));
+            QCOMPARE(measuredAt, std::string("2026-01-01T00:00:00Z"));
+        } else {
+            QCOMPARE(QString::fromStdString(again.source), QStringLiteral("calibrated"));
+            QVERIFY(measuredAt != "2026-01-01T00:00:00Z");
+            QVERIFY(std::abs(after["classes"][first.shapeClass].value("load_average", -10.0) - currentLoad()) < 0.5);
+        }
     }
 
     void threadsZero_followsOmpNumThreadsAndAskedCounts()

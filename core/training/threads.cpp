@@ -8,6 +8,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -47,6 +48,9 @@ nlohmann::json readCache(const std::string &path)
     }
     return {{"format", 1}, {"classes", nlohmann::json::object()}};
 }
+
+/// How far the one-minute load average may move from a cached measurement's before it is measured again.
+constexpr double kLoadChangeToMeasureAgain = 0.5;
 
 double loadAverage()
 {
@@ -108,7 +112,15 @@ ThreadChoice chooseThreads(int asked, const FastShape &shape, double dropout)
         if (classes.contains(choice.shapeClass)) {
             const nlohmann::json &entry = classes[choice.shapeClass];
             const int threads = entry.value("threads", 0);
-            if (threads >= 1 && threads <= most) {
+            // Measured while the machine was busier (or quieter) by half a core or more than now:
+            // that choice may be the slower one now (one thread wins on a busy two-core machine, two
+            // on an idle one), so it is measured again; the calibration costs a few steps.
+            const double then = entry.contains("load_average") && entry["load_average"].is_number()
+                                    ? entry["load_average"].get<double>()
+                                    : -1;
+            const double now = loadAverage();
+            const bool sameLoad = then < 0 || now < 0 || std::abs(then - now) < kLoadChangeToMeasureAgain;
+            if (threads >= 1 && threads <= most && sameLoad) {
                 choice.threads = threads;
                 choice.source = "cached";
                 if (entry.contains("seconds_per_step") && entry["seconds_per_step"].is_object())
