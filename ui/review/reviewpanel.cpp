@@ -44,6 +44,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -1052,8 +1054,25 @@ void ReviewPanel::refreshCurrent()
     bool swap = swapped(m_current);
     int left = swap ? row.b : row.a, right = swap ? row.a : row.b;
     QString leftName = m_blind ? tr("Left") : tr("A"), rightName = m_blind ? tr("Right") : tr("B");
-    m_left->setItem(ds, left, right, leftName);
-    m_right->setItem(ds, right, left, rightName);
+    // The items as this pair's line carries them, unknown fields included: parsed for the shown
+    // pair only (the document keeps no DOM).
+    nlohmann::ordered_json itemA, itemB;
+    {
+        const std::string text = doc.lineText(m_current);
+        const PairLineSpans spans = scanPairLine(text);
+        auto parse = [&](const JsonSpan &span) {
+            if (!spans.valid || !span.found || span.end <= span.begin || span.end > text.size())
+                return nlohmann::ordered_json();
+            auto value = nlohmann::ordered_json::parse(text.begin() + long(span.begin), text.begin() + long(span.end),
+                                                       nullptr, false);
+            return value.is_discarded() ? nlohmann::ordered_json() : value;
+        };
+        itemA = parse(spans.itemA);
+        itemB = parse(spans.itemB);
+    }
+    const nlohmann::ordered_json &leftFields = swap ? itemB : itemA, &rightFields = swap ? itemA : itemB;
+    m_left->setItem(ds, left, right, leftName, leftFields, rightFields);
+    m_right->setItem(ds, right, left, rightName, rightFields, leftFields);
     int sideLabel = swap ? -row.label : row.label; // +1: the left card is preferred
     using V = PairCard::Verdict;
     m_left->setVerdict(sideLabel > 0 ? V::Preferred : sideLabel < 0 ? V::NotPreferred : V::Equal);
