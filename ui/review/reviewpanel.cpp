@@ -7,6 +7,7 @@
 #include "core/model.h"
 #include "core/runs.h"
 #include "ui/filechangewatcher.h"
+#include "ui/review/blindsession.h"
 #include "ui/review/paircard.h"
 #include "ui/review/pairlistmodel.h"
 #include "ui/review/reviewdocument.h"
@@ -75,9 +76,11 @@ QString shortcutText(const QAction *action)
 } // namespace
 
 ReviewPanel::ReviewPanel(QWidget *parent)
-    : QWidget(parent), m_document(new ReviewDocument(this)), m_blindSeed(QRandomGenerator::global()->generate())
+    : QWidget(parent), m_document(new ReviewDocument(this)), m_blindAnswers(std::make_unique<BlindSession>()),
+      m_blindSeed(QRandomGenerator::global()->generate())
 {
     m_list = new PairListModel(m_document, this);
+    m_list->setBlindAnswers(m_blindAnswers.get());
     buildUi();
     buildActions();
     connect(m_document, &ReviewDocument::reset, this, &ReviewPanel::onReset);
@@ -282,7 +285,9 @@ void ReviewPanel::buildUi()
     // Below: consistency checks, adding a pair, model-assisted review.
     auto *tabs = new QTabWidget(vertical);
     tabs->setObjectName(QStringLiteral("reviewTabs"));
+    m_bottomTabs = tabs;
     auto *checks = new QWidget(tabs);
+    m_checksTab = checks;
     auto *checksLayout = new QVBoxLayout(checks);
     auto *checksTop = new QHBoxLayout;
     checksTop->setObjectName(QStringLiteral("checksTop"));
@@ -365,6 +370,44 @@ void ReviewPanel::buildUi()
     modelLayout->addStretch(1);
     tabs->addTab(model, tr("Model-assisted"));
 
+    // Blind relabelling: what was answered and, once blind mode ends, how far it agrees.
+    m_blindTab = new QWidget(tabs);
+    m_blindTab->setObjectName(QStringLiteral("blindTab"));
+    auto *blindLayout = new QVBoxLayout(m_blindTab);
+    m_blindSummary = new QLabel(m_blindTab);
+    m_blindSummary->setObjectName(QStringLiteral("blindSummary"));
+    m_blindSummary->setWordWrap(true);
+    blindLayout->addWidget(m_blindSummary);
+    m_agreementTable = new QTreeWidget(m_blindTab);
+    m_agreementTable->setObjectName(QStringLiteral("agreementTable"));
+    m_agreementTable->setRootIsDecorated(false);
+    m_agreementTable->setHeaderLabels({tr("Item type"), tr("Answered"), tr("Agreeing"), tr("Share"), tr("Cohen's κ")});
+    m_agreementTable->header()->setStretchLastSection(false);
+    m_agreementTable->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    blindLayout->addWidget(m_agreementTable, 1);
+    auto *blindButtons = new QHBoxLayout;
+    m_disagreementsButton = new QPushButton(tr("Show the disagreements"), m_blindTab);
+    m_disagreementsButton->setObjectName(QStringLiteral("blindDisagreementsButton"));
+    m_disagreementsButton->setCheckable(true);
+    m_disagreementsButton->setToolTip(tr("List only the pairs whose blind answer differs from the stored label"));
+    connect(m_disagreementsButton, &QPushButton::toggled, this, [this](bool on) {
+        m_onlyDisagreements = on;
+        applyFilters(on ? -1 : m_current); // from the first disagreement
+    });
+    m_applyBlindButton = new QPushButton(tr("Apply Answers to Labels"), m_blindTab);
+    m_applyBlindButton->setObjectName(QStringLiteral("applyBlindAnswersButton"));
+    m_applyBlindButton->setToolTip(tr("Make every blind answer the pair's label (one step to undo; Save writes it)"));
+    connect(m_applyBlindButton, &QPushButton::clicked, this, &ReviewPanel::applyBlindAnswers);
+    m_clearBlindButton = new QPushButton(tr("Forget Answers"), m_blindTab);
+    m_clearBlindButton->setObjectName(QStringLiteral("clearBlindAnswersButton"));
+    connect(m_clearBlindButton, &QPushButton::clicked, this, &ReviewPanel::clearBlindAnswers);
+    blindButtons->addWidget(m_disagreementsButton);
+    blindButtons->addStretch(1);
+    blindButtons->addWidget(m_applyBlindButton);
+    blindButtons->addWidget(m_clearBlindButton);
+    blindLayout->addLayout(blindButtons);
+    tabs->addTab(m_blindTab, tr("Blind agreement"));
+
     vertical->addWidget(horizontal);
     vertical->addWidget(tabs);
     vertical->setStretchFactor(0, 4);
@@ -406,6 +449,14 @@ void ReviewPanel::buildActions()
          tr("Undo"),
          {QKeySequence::Undo, Qt::Key_Backspace},
          [this] {
+             if (m_blind) { // takes back the last blind answer; the labels were not touched
+                 const int row = m_blindAnswers->takeBack();
+                 m_list->refreshRow(row);
+                 refreshBlindReport();
+                 if (row >= 0)
+                     goToRow(row);
+                 return;
+             }
              int before = m_document->undoStack()->index();
              m_document->undoStack()->undo();
              if (m_document->undoStack()->index() != before && m_current >= 0)
@@ -414,7 +465,10 @@ void ReviewPanel::buildActions()
         {"actionRedo",
          tr("Redo"),
          {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
-         [this] { m_document->undoStack()->redo(); }},
+         [this] {
+             if (!m_blind)
+                 m_document->undoStack()->redo();
+         }},
         {"actionTag",
          tr("Add a reason tag"),
          {Qt::Key_T},
@@ -522,8 +576,10 @@ void ReviewPanel::buildActions()
         help += QStringLiteral("<tr><td align='right'><b><tt>%1</tt></b></td><td>%2</td></tr>")
                     .arg(shortcutText(action).toHtmlEscaped(), action->text().toHtmlEscaped());
     }
-    help += QStringLiteral("</table><p>Labelling moves on to the next pair. In blind mode, A means the left card "
-                           "and B the right one; the stored label follows the real items.</p>"
+    help += QStringLiteral("</table><p>Labelling moves on to the next pair. In blind mode the stored label, tags "
+                           "and model are hidden and the sides are random: 1 means the left card, 2 the right "
+                           "one. Blind answers are kept apart from the labels (Undo takes one back) until you "
+                           "apply them; ending blind mode shows how far they agree.</p>"
                            "<p>Press Esc or ? to close.</p>");
     m_helpText->setText(help);
 }
@@ -892,6 +948,9 @@ void ReviewPanel::goToRow(int row)
         m_tagFilter->setCurrentIndex(0);
         m_idFilter->clear();
         m_changedFilter->setChecked(false);
+        const QSignalBlocker b6(m_disagreementsButton);
+        m_disagreementsButton->setChecked(false);
+        m_onlyDisagreements = false;
         applyFilters(row);
     }
     showRow(row);
@@ -900,6 +959,17 @@ void ReviewPanel::goToRow(int row)
 void ReviewPanel::onReset()
 {
     m_current = -1;
+    if (!m_blindAnswers->isEmpty()) {
+        // The answers are kept by row, and the rows are new.
+        m_blindAnswers->clear();
+        setMessage(tr("The blind answers were forgotten: the file was read again."), false);
+    }
+    {
+        const QSignalBlocker blocker(m_disagreementsButton);
+        m_disagreementsButton->setChecked(false);
+        m_onlyDisagreements = false;
+    }
+    refreshBlindReport();
     m_scoreDiffs.clear();
     m_list->setScoreDiffs(nullptr);
     m_issues->clear();
@@ -940,6 +1010,8 @@ void ReviewPanel::onRowChanged(int row)
                    true);
     if (row == m_current && !m_deferRefresh)
         refreshCurrent();
+    if (!m_blindAnswers->isEmpty() && m_blindAnswers->hasAnswer(row))
+        refreshBlindReport();
     updateProgress();
 }
 
@@ -972,6 +1044,8 @@ bool ReviewPanel::passesFilters(int r) const
             return false;
     }
     if (m_changedFilter->isChecked() && !row.changedInSession())
+        return false;
+    if (m_onlyDisagreements && (row.removed || !m_blindAnswers->hasAnswer(r) || m_blindAnswers->answer(r) == row.label))
         return false;
     return true;
 }
@@ -1075,11 +1149,30 @@ void ReviewPanel::refreshCurrent()
     m_right->setItem(ds, right, left, rightName, rightFields, leftFields);
     int sideLabel = swap ? -row.label : row.label; // +1: the left card is preferred
     using V = PairCard::Verdict;
-    m_left->setVerdict(sideLabel > 0 ? V::Preferred : sideLabel < 0 ? V::NotPreferred : V::Equal);
-    m_right->setVerdict(sideLabel < 0 ? V::Preferred : sideLabel > 0 ? V::NotPreferred : V::Equal);
+    if (m_blind) {
+        m_left->setVerdict(V::None);
+        m_right->setVerdict(V::None);
+    } else {
+        m_left->setVerdict(sideLabel > 0 ? V::Preferred : sideLabel < 0 ? V::NotPreferred : V::Equal);
+        m_right->setVerdict(sideLabel < 0 ? V::Preferred : sideLabel > 0 ? V::NotPreferred : V::Equal);
+    }
 
     QString verdict, colour;
-    if (row.removed) {
+    if (m_blind) {
+        // One colour whatever the label; only the reviewer's own answer is named.
+        colour = QStringLiteral("#34495e");
+        if (row.removed) {
+            verdict = tr("REMOVED — undo (Ctrl+Z) to bring it back");
+            colour = QStringLiteral("#7f8c8d");
+        } else if (m_blindAnswers->hasAnswer(m_current)) {
+            const int answer = swap ? -m_blindAnswers->answer(m_current) : m_blindAnswers->answer(m_current);
+            verdict = answer > 0   ? tr("Your answer:  ◀ left")
+                      : answer < 0 ? tr("Your answer:  right ▶")
+                                   : tr("Your answer:  = same =");
+        } else {
+            verdict = tr("Which is better?   1 ◀ left  ·  0 same  ·  right ▶ 2");
+        }
+    } else if (row.removed) {
         verdict = tr("REMOVED — undo (Ctrl+Z) to bring it back");
         colour = QStringLiteral("#7f8c8d");
     } else if (sideLabel > 0) {
@@ -1092,7 +1185,7 @@ void ReviewPanel::refreshCurrent()
         verdict = tr("=  EQUAL   (label 0)  =");
         colour = QStringLiteral("#b7950b");
     }
-    if (row.reviewed)
+    if (row.reviewed && !m_blind)
         verdict += tr("   ✓ reviewed");
     m_verdictBanner->setText(verdict);
     QPalette bannerPalette = m_verdictBanner->palette();
@@ -1104,6 +1197,18 @@ void ReviewPanel::refreshCurrent()
     info << tr("Pair %1 of %2").arg(m_current + 1).arg(doc.rowCount());
     info << (row.line >= 0 ? tr("line %1").arg(row.line + 1) : tr("new, not saved yet"));
     info << (row.hasSimilarity ? tr("similarity %1").arg(row.similarity, 0, 'f', 4) : tr("no similarity"));
+    if (m_blind) {
+        // The model's score, what changed and the tags would tell the label, or nudge the answer.
+        m_pairInfo->setText(info.join(QStringLiteral(" · ")));
+        m_tagsView->setText(tr("<i>hidden in blind mode</i>"));
+        return;
+    }
+    if (m_blindAnswers->hasAnswer(m_current)) {
+        const int answer = m_blindAnswers->answer(m_current);
+        const QString name = answer > 0 ? tr("A preferred") : answer < 0 ? tr("B preferred") : tr("equal");
+        info << (answer == row.label ? tr("blind answer %1 (agrees)").arg(name)
+                                     : tr("<b style='color:#c0392b'>blind answer %1 (disagrees)</b>").arg(name));
+    }
     if (size_t(m_current) < m_scoreDiffs.size() && !std::isnan(m_scoreDiffs[size_t(m_current)])) {
         double d = m_scoreDiffs[size_t(m_current)];
         info << tr("model score_diff %1 (%2)")
@@ -1164,6 +1269,10 @@ void ReviewPanel::labelCurrent(int sideLabel)
 {
     if (m_current < 0 || !m_document->isOpen() || m_document->data().row(m_current).removed)
         return;
+    if (m_blind) {
+        answerBlind(sideLabel);
+        return;
+    }
     int label = swapped(m_current) ? -sideLabel : sideLabel;
     int row = m_current;
     bool moveOn = m_list->positionOf(row) + 1 < m_list->rows().size();
@@ -1255,6 +1364,10 @@ void ReviewPanel::runConsistencyChecks()
 {
     if (!m_document->isOpen())
         return;
+    if (m_blind) {
+        setMessage(tr("The consistency findings name the labels: end blind mode (Ctrl+B) to check."), false);
+        return;
+    }
     QElapsedTimer timer;
     timer.start();
     ConsistencyReport report = m_document->data().checkConsistency();
@@ -1295,8 +1408,135 @@ void ReviewPanel::setBlind(bool blind)
     if (blind)
         m_blindSeed = QRandomGenerator::global()->generate();
     m_blind = blind;
+    if (blind) {
+        // Filtering by label or tag, or ordering by the model's disagreement, would tell the label.
+        const QSignalBlocker b1(m_labelFilter), b2(m_tagFilter), b3(m_sortOrder), b4(m_disagreementsButton);
+        m_labelFilter->setCurrentIndex(0);
+        m_tagFilter->setCurrentIndex(0);
+        m_sortOrder->setCurrentIndex(0);
+        m_disagreementsButton->setChecked(false);
+        m_onlyDisagreements = false;
+        m_bottomTabs->setCurrentWidget(m_blindTab);
+    }
+    for (QWidget *w : {static_cast<QWidget *>(m_labelFilter), static_cast<QWidget *>(m_tagFilter),
+                       static_cast<QWidget *>(m_sortOrder), static_cast<QWidget *>(m_tagEdit)})
+        w->setEnabled(!blind);
+    m_bottomTabs->setTabEnabled(m_bottomTabs->indexOf(m_checksTab), !blind);
+    struct Text
+    {
+        const char *action;
+        QString seeing, blind;
+    };
+    const Text texts[] = {{"actionPreferA", tr("A preferred  [1]"), tr("Left preferred  [1]")},
+                          {"actionPreferB", tr("B preferred  [2]"), tr("Right preferred  [2]")},
+                          {"actionUndo", tr("Undo"), tr("Take Back Answer")}};
+    for (const Text &t : texts)
+        if (auto *action = findChild<QAction *>(QString::fromLatin1(t.action)))
+            action->setText(blind ? t.blind : t.seeing);
     m_list->setBlind(blind);
-    showRow(m_current);
+    refreshBlindReport();
+    applyFilters(m_current);
+}
+
+void ReviewPanel::answerBlind(int sideLabel)
+{
+    const int row = m_current;
+    m_blindAnswers->setAnswer(row, swapped(row) ? -sideLabel : sideLabel);
+    m_list->refreshRow(row);
+    refreshBlindReport();
+    if (m_list->positionOf(row) + 1 < m_list->rows().size())
+        step(1);
+    else
+        refreshCurrent();
+}
+
+void ReviewPanel::refreshBlindReport()
+{
+    const int answered = m_blindAnswers->size();
+    m_applyBlindButton->setEnabled(!m_blind && answered > 0);
+    m_clearBlindButton->setEnabled(answered > 0);
+    m_agreementTable->clear();
+    if (m_blind || answered == 0 || !m_document->isOpen()) {
+        m_disagreementsButton->setEnabled(false);
+        m_disagreementsButton->setText(tr("Show the disagreements"));
+        m_agreementTable->setVisible(false);
+        if (m_blind)
+            // Agreement after each answer would tell whether the label was the same as the answer.
+            m_blindSummary->setText(tr("Blind mode: %n pair(s) answered. The stored labels are hidden; how far your "
+                                       "answers agree with them is shown here when blind mode ends (Ctrl+B).",
+                                       nullptr, answered));
+        else
+            m_blindSummary->setText(tr("Tick Blind (Ctrl+B) and answer pairs with 1, 0 and 2: the stored labels, "
+                                       "tags and model are hidden and the sides are random. Your answers are kept "
+                                       "apart from the labels, and this tab then shows how far they agree."));
+        return;
+    }
+    const BlindReport report = m_blindAnswers->report(m_document->data());
+    auto percent = [](double share) {
+        return std::isnan(share) ? QStringLiteral("—") : QStringLiteral("%1 %").arg(share * 100.0, 0, 'f', 1);
+    };
+    auto kappa = [](double k) { return std::isnan(k) ? QStringLiteral("—") : QString::number(k, 'f', 3); };
+    auto addRow = [&](const QString &type, const Agreement &a) {
+        auto *item =
+            new QTreeWidgetItem(m_agreementTable, {type, QString::number(a.count()), QString::number(a.agreeing()),
+                                                   percent(a.share()), kappa(a.kappa())});
+        for (int c = 1; c < 5; ++c)
+            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        return item;
+    };
+    QFont bold = m_agreementTable->font();
+    bold.setBold(true);
+    QTreeWidgetItem *all = addRow(tr("All item types"), report.overall);
+    for (int c = 0; c < 5; ++c)
+        all->setFont(c, bold);
+    for (const BlindReport::Group &group : report.byType)
+        addRow(group.itemType, group.agreement);
+    m_agreementTable->setVisible(true);
+    m_blindSummary->setText(tr("%1 of %2 blind answer(s) agree with the stored labels (%3); Cohen's κ %4 over "
+                               "A preferred, equal and B preferred.")
+                                .arg(report.overall.agreeing())
+                                .arg(report.overall.count())
+                                .arg(percent(report.overall.share()), kappa(report.overall.kappa())));
+    const int disagreeing = int(report.disagreeing.size());
+    m_disagreementsButton->setEnabled(disagreeing > 0 || m_onlyDisagreements);
+    m_disagreementsButton->setText(tr("Show the %n disagreement(s)", nullptr, disagreeing));
+}
+
+void ReviewPanel::applyBlindAnswers()
+{
+    if (m_blind || m_blindAnswers->isEmpty() || !m_document->isOpen())
+        return;
+    const LabelDocument &doc = m_document->data();
+    int applied = 0, changed = 0;
+    m_document->undoStack()->beginMacro(tr("Apply blind answers"));
+    for (int row : m_blindAnswers->answeredRows()) {
+        if (row >= doc.rowCount() || doc.row(row).removed)
+            continue;
+        const int answer = m_blindAnswers->answer(row);
+        changed += doc.row(row).label != answer;
+        ++applied;
+        m_document->setLabel(row, answer);
+    }
+    m_document->undoStack()->endMacro();
+    setMessage(tr("Applied %1 blind answer(s) to the labels: %2 changed, the others confirmed. Undo takes them "
+                  "back; Save writes them.")
+                   .arg(applied)
+                   .arg(changed),
+               false);
+    refreshBlindReport();
+    applyFilters(m_current);
+}
+
+void ReviewPanel::clearBlindAnswers()
+{
+    m_blindAnswers->clear();
+    {
+        const QSignalBlocker blocker(m_disagreementsButton);
+        m_disagreementsButton->setChecked(false);
+    }
+    m_onlyDisagreements = false;
+    refreshBlindReport();
+    applyFilters(m_current);
 }
 
 void ReviewPanel::toggleHelp()
