@@ -159,6 +159,9 @@ private Q_SLOTS:
     void blindAnswers_countedAgainstLabels_shareAndKappaShown();
     void blindAnswers_disagreementsOneClickAway_applyIsUndoable();
     void itemCard_showsEveryFieldOfTheItem_sameRowsBothSides();
+    /// Writes docs/review-blind.png's picture when RANKER_REVIEW_BLIND_SCREENSHOT names a .png
+    /// (RANKER_REVIEW_BLIND_SIZE=WxH, default 1280x820); skipped otherwise.
+    void screenshot_whenRequested();
 
 private:
     std::unique_ptr<ReviewPanel> shownPanel(const QString &path, int embeddingDim);
@@ -494,6 +497,37 @@ void ReviewBlindTest::itemCard_showsEveryFieldOfTheItem_sameRowsBothSides()
     auto *body =
         panel->findChild<QWidget *>(QStringLiteral("cardLeft"))->findChild<QTextBrowser *>(QStringLiteral("cardBody"));
     QVERIFY(body->verticalScrollBar()->maximum() > 0);
+    // Scrolling one card scrolls the other with it.
+    auto *other =
+        panel->findChild<QWidget *>(QStringLiteral("cardRight"))->findChild<QTextBrowser *>(QStringLiteral("cardBody"));
+    body->verticalScrollBar()->setValue(body->verticalScrollBar()->maximum() / 2);
+    QVERIFY(body->verticalScrollBar()->value() > 0);
+    QCOMPARE(other->verticalScrollBar()->value(), body->verticalScrollBar()->value());
+}
+
+void ReviewBlindTest::screenshot_whenRequested()
+{
+    const QString out = qEnvironmentVariable("RANKER_REVIEW_BLIND_SCREENSHOT");
+    if (out.isEmpty())
+        QSKIP("set RANKER_REVIEW_BLIND_SCREENSHOT=FILE.png to write the screenshot");
+    auto panel = shownPanel(richFile(), 2);
+    QVERIFY(panel);
+    const QStringList size = qEnvironmentVariable("RANKER_REVIEW_BLIND_SIZE", QStringLiteral("1280x820")).split('x');
+    QCOMPARE(size.size(), 2);
+    panel->resize(size[0].toInt(), size[1].toInt());
+    QWidget *keys = panel->findChild<QTableView *>(QStringLiteral("pairTable"));
+    QTest::keyClick(keys, Qt::Key_B, Qt::ControlModifier);
+    QTest::keyClick(keys, Qt::Key_1);
+    QTest::keyClick(keys, Qt::Key_2);
+    QTest::keyClick(keys, Qt::Key_0);
+    QApplication::processEvents();
+    QVERIFY(panel->grab().save(out));
+    const QString after = qEnvironmentVariable("RANKER_REVIEW_BLIND_AFTER_SCREENSHOT");
+    if (!after.isEmpty()) {
+        QTest::keyClick(keys, Qt::Key_B, Qt::ControlModifier);
+        QApplication::processEvents();
+        QVERIFY(panel->grab().save(after));
+    }
 }
 
 QTEST_MAIN(ReviewBlindTest)

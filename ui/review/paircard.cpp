@@ -6,6 +6,7 @@
 
 #include <QLabel>
 #include <QPainter>
+#include <QScrollBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -328,6 +329,11 @@ void PairCard::setItem(const Dataset &ds, int index, int otherIndex, const QStri
                     .arg(esc(key), value ? valueHtml(*value, 1) : dash());
     }
     m_body->setHtml(html);
+}
+
+QScrollBar *PairCard::scrollBar() const
+{
+    return m_body->verticalScrollBar();
 }
 
 void PairCard::setVerdict(Verdict verdict)

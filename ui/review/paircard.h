@@ -8,6 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 class QLabel;
+class QScrollBar;
 class QTextBrowser;
 
 namespace ranker {
@@ -34,6 +35,8 @@ public:
     void setItem(const Dataset &ds, int item, int other, const QString &side, const nlohmann::ordered_json &fields,
                  const nlohmann::ordered_json &otherFields);
     void setVerdict(Verdict verdict);
+    /// The body's vertical scroll bar (the panel scrolls the two cards of a pair together).
+    QScrollBar *scrollBar() const;
     void clear();
 
 protected:

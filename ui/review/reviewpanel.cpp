@@ -34,6 +34,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStringListModel>
 #include <QTabWidget>
@@ -246,6 +247,17 @@ void ReviewPanel::buildUi()
     m_right->setObjectName(QStringLiteral("cardRight"));
     cards->addWidget(m_left, 1);
     cards->addWidget(m_right, 1);
+    // The cards list the same fields in the same order: scrolled together, they stay side by side.
+    // One way at a time: the shorter card clamps the value, which must not pull the other back.
+    auto syncing = std::make_shared<bool>(false);
+    for (auto [from, to] : {std::pair(m_left, m_right), std::pair(m_right, m_left)})
+        connect(from->scrollBar(), &QScrollBar::valueChanged, this, [syncing, to = to](int value) {
+            if (*syncing)
+                return;
+            *syncing = true;
+            to->scrollBar()->setValue(value);
+            *syncing = false;
+        });
     pairLayout->addLayout(cards, 1);
     m_pairInfo = new QLabel(pairView);
     m_pairInfo->setObjectName(QStringLiteral("pairInfo"));
@@ -377,6 +389,7 @@ void ReviewPanel::buildUi()
     m_blindSummary = new QLabel(m_blindTab);
     m_blindSummary->setObjectName(QStringLiteral("blindSummary"));
     m_blindSummary->setWordWrap(true);
+    m_blindSummary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     blindLayout->addWidget(m_blindSummary);
     m_agreementTable = new QTreeWidget(m_blindTab);
     m_agreementTable->setObjectName(QStringLiteral("agreementTable"));
@@ -393,6 +406,7 @@ void ReviewPanel::buildUi()
     connect(m_disagreementsButton, &QPushButton::toggled, this, [this](bool on) {
         m_onlyDisagreements = on;
         applyFilters(on ? -1 : m_current); // from the first disagreement
+        refreshBlindReport();
     });
     m_applyBlindButton = new QPushButton(tr("Apply Answers to Labels"), m_blindTab);
     m_applyBlindButton->setObjectName(QStringLiteral("applyBlindAnswersButton"));
@@ -1433,6 +1447,8 @@ void ReviewPanel::setBlind(bool blind)
     for (const Text &t : texts)
         if (auto *action = findChild<QAction *>(QString::fromLatin1(t.action)))
             action->setText(blind ? t.blind : t.seeing);
+    if (auto *redo = findChild<QAction *>(QStringLiteral("actionRedo")))
+        redo->setEnabled(!blind); // blind answers taken back are gone; the labels' redo waits
     m_list->setBlind(blind);
     refreshBlindReport();
     applyFilters(m_current);
@@ -1499,7 +1515,9 @@ void ReviewPanel::refreshBlindReport()
                                 .arg(percent(report.overall.share()), kappa(report.overall.kappa())));
     const int disagreeing = int(report.disagreeing.size());
     m_disagreementsButton->setEnabled(disagreeing > 0 || m_onlyDisagreements);
-    m_disagreementsButton->setText(tr("Show the %n disagreement(s)", nullptr, disagreeing));
+    m_disagreementsButton->setText(m_onlyDisagreements
+                                       ? tr("Showing the %n disagreement(s): click for all pairs", nullptr, disagreeing)
+                                       : tr("Show the %n disagreement(s)", nullptr, disagreeing));
 }
 
 void ReviewPanel::applyBlindAnswers()
