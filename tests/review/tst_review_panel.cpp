@@ -3,6 +3,7 @@
 #include "core/label_document.h"
 #include "core/model.h"
 #include "reviewtestsupport.h"
+#include "ui/review/blindsession.h"
 #include "ui/review/reviewdocument.h"
 #include "ui/review/reviewpanel.h"
 
@@ -188,10 +189,16 @@ void ReviewPanelTest::blindMode_keysFollowTheShownSides()
             leftTitle == QStringLiteral("Left · ") + QString::fromStdString(items[size_t(doc.row(row).b)].id);
         QVERIFY(leftIsA != leftIsB);
         (leftIsA ? straightSeen : swappedSeen)++;
+        const int label = doc.row(row).label;
         QTest::keyClick(keys, Qt::Key_1); // the LEFT item is preferred
-        QCOMPARE(doc.row(row).label, leftIsA ? 1 : -1);
+        // Recorded as an answer in the pair's own A/B terms; the stored label is not touched
+        // until the answers are applied (issue 15).
+        QVERIFY(panel->blindAnswers().hasAnswer(row));
+        QCOMPARE(panel->blindAnswers().answer(row), leftIsA ? 1 : -1);
+        QCOMPARE(doc.row(row).label, label);
     }
     QVERIFY(swappedSeen > 0 && straightSeen > 0);
+    QVERIFY(!panel->hasUnsavedChanges());
 }
 
 void ReviewPanelTest::filters_labelTypeTagIdAndChanged()

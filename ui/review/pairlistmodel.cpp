@@ -1,6 +1,7 @@
 #include "ui/review/pairlistmodel.h"
 
 #include "core/label_document.h"
+#include "ui/review/blindsession.h"
 #include "ui/review/reviewdocument.h"
 
 #include <QBrush>
@@ -84,19 +85,22 @@ QVariant PairListModel::data(const QModelIndex &index, int role) const
         case LabelColumn:
             if (row.removed)
                 return QStringLiteral("removed");
-            if (m_blind)
-                return row.reviewed ? QStringLiteral("reviewed") : QString();
+            if (m_blind) // only whether the reviewer has answered the pair blind
+                return m_blindAnswers && m_blindAnswers->hasAnswer(docRow) ? QStringLiteral("answered") : QString();
             return row.label > 0   ? QStringLiteral("A ▲ 1")
                    : row.label < 0 ? QStringLiteral("B ▲ −1")
                                    : QStringLiteral("= 0");
         case TagsColumn: {
+            if (m_blind)
+                return {};
             QStringList tags;
             for (const auto &t : row.tags)
                 tags << QString::fromStdString(t);
             return tags.join(QStringLiteral(", "));
         }
         case ScoreColumn:
-            if (m_scoreDiffs && size_t(docRow) < m_scoreDiffs->size() && !std::isnan((*m_scoreDiffs)[size_t(docRow)]))
+            if (!m_blind && m_scoreDiffs && size_t(docRow) < m_scoreDiffs->size() &&
+                !std::isnan((*m_scoreDiffs)[size_t(docRow)]))
                 return QString::number((*m_scoreDiffs)[size_t(docRow)], 'f', 3);
             return {};
         default:

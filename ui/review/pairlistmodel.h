@@ -8,6 +8,7 @@
 
 namespace ranker::ui {
 
+class BlindSession;
 class ReviewDocument;
 
 class PairListModel final : public QAbstractTableModel
@@ -27,7 +28,10 @@ public:
     int positionOf(int row) const;
     /// score_diff per document row (NaN: none); empty hides the column's values.
     void setScoreDiffs(const std::vector<double> *diffs);
+    /// Blind mode hides everything that tells the stored label: items, label, tags, model score.
     void setBlind(bool blind);
+    /// The blind answers, shown as "answered" in the label column in blind mode.
+    void setBlindAnswers(const BlindSession *answers) { m_blindAnswers = answers; }
     void refreshRow(int row);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -41,6 +45,7 @@ private:
     std::vector<int> m_position; ///< document row → list position, -1 when filtered out
     const std::vector<double> *m_scoreDiffs = nullptr;
     bool m_blind = false;
+    const BlindSession *m_blindAnswers = nullptr;
 };
 
 } // namespace ranker::ui

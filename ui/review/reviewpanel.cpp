@@ -7,6 +7,7 @@
 #include "core/model.h"
 #include "core/runs.h"
 #include "ui/filechangewatcher.h"
+#include "ui/review/blindsession.h"
 #include "ui/review/paircard.h"
 #include "ui/review/pairlistmodel.h"
 #include "ui/review/reviewdocument.h"
@@ -33,6 +34,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStringListModel>
 #include <QTabWidget>
@@ -43,6 +45,8 @@
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QVBoxLayout>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -73,9 +77,11 @@ QString shortcutText(const QAction *action)
 } // namespace
 
 ReviewPanel::ReviewPanel(QWidget *parent)
-    : QWidget(parent), m_document(new ReviewDocument(this)), m_blindSeed(QRandomGenerator::global()->generate())
+    : QWidget(parent), m_document(new ReviewDocument(this)), m_blindAnswers(std::make_unique<BlindSession>()),
+      m_blindSeed(QRandomGenerator::global()->generate())
 {
     m_list = new PairListModel(m_document, this);
+    m_list->setBlindAnswers(m_blindAnswers.get());
     buildUi();
     buildActions();
     connect(m_document, &ReviewDocument::reset, this, &ReviewPanel::onReset);
@@ -241,6 +247,17 @@ void ReviewPanel::buildUi()
     m_right->setObjectName(QStringLiteral("cardRight"));
     cards->addWidget(m_left, 1);
     cards->addWidget(m_right, 1);
+    // The cards list the same fields in the same order: scrolled together, they stay side by side.
+    // One way at a time: the shorter card clamps the value, which must not pull the other back.
+    auto syncing = std::make_shared<bool>(false);
+    for (auto [from, to] : {std::pair(m_left, m_right), std::pair(m_right, m_left)})
+        connect(from->scrollBar(), &QScrollBar::valueChanged, this, [syncing, to = to](int value) {
+            if (*syncing)
+                return;
+            *syncing = true;
+            to->scrollBar()->setValue(value);
+            *syncing = false;
+        });
     pairLayout->addLayout(cards, 1);
     m_pairInfo = new QLabel(pairView);
     m_pairInfo->setObjectName(QStringLiteral("pairInfo"));
@@ -280,7 +297,9 @@ void ReviewPanel::buildUi()
     // Below: consistency checks, adding a pair, model-assisted review.
     auto *tabs = new QTabWidget(vertical);
     tabs->setObjectName(QStringLiteral("reviewTabs"));
+    m_bottomTabs = tabs;
     auto *checks = new QWidget(tabs);
+    m_checksTab = checks;
     auto *checksLayout = new QVBoxLayout(checks);
     auto *checksTop = new QHBoxLayout;
     checksTop->setObjectName(QStringLiteral("checksTop"));
@@ -363,6 +382,46 @@ void ReviewPanel::buildUi()
     modelLayout->addStretch(1);
     tabs->addTab(model, tr("Model-assisted"));
 
+    // Blind relabelling: what was answered and, once blind mode ends, how far it agrees.
+    m_blindTab = new QWidget(tabs);
+    m_blindTab->setObjectName(QStringLiteral("blindTab"));
+    auto *blindLayout = new QVBoxLayout(m_blindTab);
+    m_blindSummary = new QLabel(m_blindTab);
+    m_blindSummary->setObjectName(QStringLiteral("blindSummary"));
+    m_blindSummary->setWordWrap(true);
+    m_blindSummary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    blindLayout->addWidget(m_blindSummary);
+    m_agreementTable = new QTreeWidget(m_blindTab);
+    m_agreementTable->setObjectName(QStringLiteral("agreementTable"));
+    m_agreementTable->setRootIsDecorated(false);
+    m_agreementTable->setHeaderLabels({tr("Item type"), tr("Answered"), tr("Agreeing"), tr("Share"), tr("Cohen's κ")});
+    m_agreementTable->header()->setStretchLastSection(false);
+    m_agreementTable->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    blindLayout->addWidget(m_agreementTable, 1);
+    auto *blindButtons = new QHBoxLayout;
+    m_disagreementsButton = new QPushButton(tr("Show the disagreements"), m_blindTab);
+    m_disagreementsButton->setObjectName(QStringLiteral("blindDisagreementsButton"));
+    m_disagreementsButton->setCheckable(true);
+    m_disagreementsButton->setToolTip(tr("List only the pairs whose blind answer differs from the stored label"));
+    connect(m_disagreementsButton, &QPushButton::toggled, this, [this](bool on) {
+        m_onlyDisagreements = on;
+        applyFilters(on ? -1 : m_current); // from the first disagreement
+        refreshBlindReport();
+    });
+    m_applyBlindButton = new QPushButton(tr("Apply Answers to Labels"), m_blindTab);
+    m_applyBlindButton->setObjectName(QStringLiteral("applyBlindAnswersButton"));
+    m_applyBlindButton->setToolTip(tr("Make every blind answer the pair's label (one step to undo; Save writes it)"));
+    connect(m_applyBlindButton, &QPushButton::clicked, this, &ReviewPanel::applyBlindAnswers);
+    m_clearBlindButton = new QPushButton(tr("Forget Answers"), m_blindTab);
+    m_clearBlindButton->setObjectName(QStringLiteral("clearBlindAnswersButton"));
+    connect(m_clearBlindButton, &QPushButton::clicked, this, &ReviewPanel::clearBlindAnswers);
+    blindButtons->addWidget(m_disagreementsButton);
+    blindButtons->addStretch(1);
+    blindButtons->addWidget(m_applyBlindButton);
+    blindButtons->addWidget(m_clearBlindButton);
+    blindLayout->addLayout(blindButtons);
+    tabs->addTab(m_blindTab, tr("Blind agreement"));
+
     vertical->addWidget(horizontal);
     vertical->addWidget(tabs);
     vertical->setStretchFactor(0, 4);
@@ -404,6 +463,14 @@ void ReviewPanel::buildActions()
          tr("Undo"),
          {QKeySequence::Undo, Qt::Key_Backspace},
          [this] {
+             if (m_blind) { // takes back the last blind answer; the labels were not touched
+                 const int row = m_blindAnswers->takeBack();
+                 m_list->refreshRow(row);
+                 refreshBlindReport();
+                 if (row >= 0)
+                     goToRow(row);
+                 return;
+             }
              int before = m_document->undoStack()->index();
              m_document->undoStack()->undo();
              if (m_document->undoStack()->index() != before && m_current >= 0)
@@ -412,7 +479,10 @@ void ReviewPanel::buildActions()
         {"actionRedo",
          tr("Redo"),
          {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
-         [this] { m_document->undoStack()->redo(); }},
+         [this] {
+             if (!m_blind)
+                 m_document->undoStack()->redo();
+         }},
         {"actionTag",
          tr("Add a reason tag"),
          {Qt::Key_T},
@@ -520,8 +590,10 @@ void ReviewPanel::buildActions()
         help += QStringLiteral("<tr><td align='right'><b><tt>%1</tt></b></td><td>%2</td></tr>")
                     .arg(shortcutText(action).toHtmlEscaped(), action->text().toHtmlEscaped());
     }
-    help += QStringLiteral("</table><p>Labelling moves on to the next pair. In blind mode, A means the left card "
-                           "and B the right one; the stored label follows the real items.</p>"
+    help += QStringLiteral("</table><p>Labelling moves on to the next pair. In blind mode the stored label, tags "
+                           "and model are hidden and the sides are random: 1 means the left card, 2 the right "
+                           "one. Blind answers are kept apart from the labels (Undo takes one back) until you "
+                           "apply them; ending blind mode shows how far they agree.</p>"
                            "<p>Press Esc or ? to close.</p>");
     m_helpText->setText(help);
 }
@@ -890,6 +962,9 @@ void ReviewPanel::goToRow(int row)
         m_tagFilter->setCurrentIndex(0);
         m_idFilter->clear();
         m_changedFilter->setChecked(false);
+        const QSignalBlocker b6(m_disagreementsButton);
+        m_disagreementsButton->setChecked(false);
+        m_onlyDisagreements = false;
         applyFilters(row);
     }
     showRow(row);
@@ -898,6 +973,17 @@ void ReviewPanel::goToRow(int row)
 void ReviewPanel::onReset()
 {
     m_current = -1;
+    if (!m_blindAnswers->isEmpty()) {
+        // The answers are kept by row, and the rows are new.
+        m_blindAnswers->clear();
+        setMessage(tr("The blind answers were forgotten: the file was read again."), false);
+    }
+    {
+        const QSignalBlocker blocker(m_disagreementsButton);
+        m_disagreementsButton->setChecked(false);
+        m_onlyDisagreements = false;
+    }
+    refreshBlindReport();
     m_scoreDiffs.clear();
     m_list->setScoreDiffs(nullptr);
     m_issues->clear();
@@ -938,6 +1024,8 @@ void ReviewPanel::onRowChanged(int row)
                    true);
     if (row == m_current && !m_deferRefresh)
         refreshCurrent();
+    if (!m_blindAnswers->isEmpty() && m_blindAnswers->hasAnswer(row))
+        refreshBlindReport();
     updateProgress();
 }
 
@@ -970,6 +1058,8 @@ bool ReviewPanel::passesFilters(int r) const
             return false;
     }
     if (m_changedFilter->isChecked() && !row.changedInSession())
+        return false;
+    if (m_onlyDisagreements && (row.removed || !m_blindAnswers->hasAnswer(r) || m_blindAnswers->answer(r) == row.label))
         return false;
     return true;
 }
@@ -1052,15 +1142,51 @@ void ReviewPanel::refreshCurrent()
     bool swap = swapped(m_current);
     int left = swap ? row.b : row.a, right = swap ? row.a : row.b;
     QString leftName = m_blind ? tr("Left") : tr("A"), rightName = m_blind ? tr("Right") : tr("B");
-    m_left->setItem(ds, left, right, leftName);
-    m_right->setItem(ds, right, left, rightName);
+    // The items as this pair's line carries them, unknown fields included: parsed for the shown
+    // pair only (the document keeps no DOM).
+    nlohmann::ordered_json itemA, itemB;
+    {
+        const std::string text = doc.lineText(m_current);
+        const PairLineSpans spans = scanPairLine(text);
+        auto parse = [&](const JsonSpan &span) {
+            if (!spans.valid || !span.found || span.end <= span.begin || span.end > text.size())
+                return nlohmann::ordered_json();
+            auto value = nlohmann::ordered_json::parse(text.begin() + long(span.begin), text.begin() + long(span.end),
+                                                       nullptr, false);
+            return value.is_discarded() ? nlohmann::ordered_json() : value;
+        };
+        itemA = parse(spans.itemA);
+        itemB = parse(spans.itemB);
+    }
+    const nlohmann::ordered_json &leftFields = swap ? itemB : itemA, &rightFields = swap ? itemA : itemB;
+    m_left->setItem(ds, left, right, leftName, leftFields, rightFields);
+    m_right->setItem(ds, right, left, rightName, rightFields, leftFields);
     int sideLabel = swap ? -row.label : row.label; // +1: the left card is preferred
     using V = PairCard::Verdict;
-    m_left->setVerdict(sideLabel > 0 ? V::Preferred : sideLabel < 0 ? V::NotPreferred : V::Equal);
-    m_right->setVerdict(sideLabel < 0 ? V::Preferred : sideLabel > 0 ? V::NotPreferred : V::Equal);
+    if (m_blind) {
+        m_left->setVerdict(V::None);
+        m_right->setVerdict(V::None);
+    } else {
+        m_left->setVerdict(sideLabel > 0 ? V::Preferred : sideLabel < 0 ? V::NotPreferred : V::Equal);
+        m_right->setVerdict(sideLabel < 0 ? V::Preferred : sideLabel > 0 ? V::NotPreferred : V::Equal);
+    }
 
     QString verdict, colour;
-    if (row.removed) {
+    if (m_blind) {
+        // One colour whatever the label; only the reviewer's own answer is named.
+        colour = QStringLiteral("#34495e");
+        if (row.removed) {
+            verdict = tr("REMOVED — undo (Ctrl+Z) to bring it back");
+            colour = QStringLiteral("#7f8c8d");
+        } else if (m_blindAnswers->hasAnswer(m_current)) {
+            const int answer = swap ? -m_blindAnswers->answer(m_current) : m_blindAnswers->answer(m_current);
+            verdict = answer > 0   ? tr("Your answer:  ◀ left")
+                      : answer < 0 ? tr("Your answer:  right ▶")
+                                   : tr("Your answer:  = same =");
+        } else {
+            verdict = tr("Which is better?   1 ◀ left  ·  0 same  ·  right ▶ 2");
+        }
+    } else if (row.removed) {
         verdict = tr("REMOVED — undo (Ctrl+Z) to bring it back");
         colour = QStringLiteral("#7f8c8d");
     } else if (sideLabel > 0) {
@@ -1073,7 +1199,7 @@ void ReviewPanel::refreshCurrent()
         verdict = tr("=  EQUAL   (label 0)  =");
         colour = QStringLiteral("#b7950b");
     }
-    if (row.reviewed)
+    if (row.reviewed && !m_blind)
         verdict += tr("   ✓ reviewed");
     m_verdictBanner->setText(verdict);
     QPalette bannerPalette = m_verdictBanner->palette();
@@ -1085,6 +1211,18 @@ void ReviewPanel::refreshCurrent()
     info << tr("Pair %1 of %2").arg(m_current + 1).arg(doc.rowCount());
     info << (row.line >= 0 ? tr("line %1").arg(row.line + 1) : tr("new, not saved yet"));
     info << (row.hasSimilarity ? tr("similarity %1").arg(row.similarity, 0, 'f', 4) : tr("no similarity"));
+    if (m_blind) {
+        // The model's score, what changed and the tags would tell the label, or nudge the answer.
+        m_pairInfo->setText(info.join(QStringLiteral(" · ")));
+        m_tagsView->setText(tr("<i>hidden in blind mode</i>"));
+        return;
+    }
+    if (m_blindAnswers->hasAnswer(m_current)) {
+        const int answer = m_blindAnswers->answer(m_current);
+        const QString name = answer > 0 ? tr("A preferred") : answer < 0 ? tr("B preferred") : tr("equal");
+        info << (answer == row.label ? tr("blind answer %1 (agrees)").arg(name)
+                                     : tr("<b style='color:#c0392b'>blind answer %1 (disagrees)</b>").arg(name));
+    }
     if (size_t(m_current) < m_scoreDiffs.size() && !std::isnan(m_scoreDiffs[size_t(m_current)])) {
         double d = m_scoreDiffs[size_t(m_current)];
         info << tr("model score_diff %1 (%2)")
@@ -1145,6 +1283,10 @@ void ReviewPanel::labelCurrent(int sideLabel)
 {
     if (m_current < 0 || !m_document->isOpen() || m_document->data().row(m_current).removed)
         return;
+    if (m_blind) {
+        answerBlind(sideLabel);
+        return;
+    }
     int label = swapped(m_current) ? -sideLabel : sideLabel;
     int row = m_current;
     bool moveOn = m_list->positionOf(row) + 1 < m_list->rows().size();
@@ -1236,6 +1378,10 @@ void ReviewPanel::runConsistencyChecks()
 {
     if (!m_document->isOpen())
         return;
+    if (m_blind) {
+        setMessage(tr("The consistency findings name the labels: end blind mode (Ctrl+B) to check."), false);
+        return;
+    }
     QElapsedTimer timer;
     timer.start();
     ConsistencyReport report = m_document->data().checkConsistency();
@@ -1276,8 +1422,139 @@ void ReviewPanel::setBlind(bool blind)
     if (blind)
         m_blindSeed = QRandomGenerator::global()->generate();
     m_blind = blind;
+    if (blind) {
+        // Filtering by label or tag, or ordering by the model's disagreement, would tell the label.
+        const QSignalBlocker b1(m_labelFilter), b2(m_tagFilter), b3(m_sortOrder), b4(m_disagreementsButton);
+        m_labelFilter->setCurrentIndex(0);
+        m_tagFilter->setCurrentIndex(0);
+        m_sortOrder->setCurrentIndex(0);
+        m_disagreementsButton->setChecked(false);
+        m_onlyDisagreements = false;
+        m_bottomTabs->setCurrentWidget(m_blindTab);
+    }
+    for (QWidget *w : {static_cast<QWidget *>(m_labelFilter), static_cast<QWidget *>(m_tagFilter),
+                       static_cast<QWidget *>(m_sortOrder), static_cast<QWidget *>(m_tagEdit)})
+        w->setEnabled(!blind);
+    m_bottomTabs->setTabEnabled(m_bottomTabs->indexOf(m_checksTab), !blind);
+    struct Text
+    {
+        const char *action;
+        QString seeing, blind;
+    };
+    const Text texts[] = {{"actionPreferA", tr("A preferred  [1]"), tr("Left preferred  [1]")},
+                          {"actionPreferB", tr("B preferred  [2]"), tr("Right preferred  [2]")},
+                          {"actionUndo", tr("Undo"), tr("Take Back Answer")}};
+    for (const Text &t : texts)
+        if (auto *action = findChild<QAction *>(QString::fromLatin1(t.action)))
+            action->setText(blind ? t.blind : t.seeing);
+    if (auto *redo = findChild<QAction *>(QStringLiteral("actionRedo")))
+        redo->setEnabled(!blind); // blind answers taken back are gone; the labels' redo waits
     m_list->setBlind(blind);
-    showRow(m_current);
+    refreshBlindReport();
+    applyFilters(m_current);
+}
+
+void ReviewPanel::answerBlind(int sideLabel)
+{
+    const int row = m_current;
+    m_blindAnswers->setAnswer(row, swapped(row) ? -sideLabel : sideLabel);
+    m_list->refreshRow(row);
+    refreshBlindReport();
+    if (m_list->positionOf(row) + 1 < m_list->rows().size())
+        step(1);
+    else
+        refreshCurrent();
+}
+
+void ReviewPanel::refreshBlindReport()
+{
+    const int answered = m_blindAnswers->size();
+    m_applyBlindButton->setEnabled(!m_blind && answered > 0);
+    m_clearBlindButton->setEnabled(answered > 0);
+    m_agreementTable->clear();
+    if (m_blind || answered == 0 || !m_document->isOpen()) {
+        m_disagreementsButton->setEnabled(false);
+        m_disagreementsButton->setText(tr("Show the disagreements"));
+        m_agreementTable->setVisible(false);
+        if (m_blind)
+            // Agreement after each answer would tell whether the label was the same as the answer.
+            m_blindSummary->setText(tr("Blind mode: %n pair(s) answered. The stored labels are hidden; how far your "
+                                       "answers agree with them is shown here when blind mode ends (Ctrl+B).",
+                                       nullptr, answered));
+        else
+            m_blindSummary->setText(tr("Tick Blind (Ctrl+B) and answer pairs with 1, 0 and 2: the stored labels, "
+                                       "tags and model are hidden and the sides are random. Your answers are kept "
+                                       "apart from the labels, and this tab then shows how far they agree."));
+        return;
+    }
+    const BlindReport report = m_blindAnswers->report(m_document->data());
+    auto percent = [](double share) {
+        return std::isnan(share) ? QStringLiteral("—") : QStringLiteral("%1 %").arg(share * 100.0, 0, 'f', 1);
+    };
+    auto kappa = [](double k) { return std::isnan(k) ? QStringLiteral("—") : QString::number(k, 'f', 3); };
+    auto addRow = [&](const QString &type, const Agreement &a) {
+        auto *item =
+            new QTreeWidgetItem(m_agreementTable, {type, QString::number(a.count()), QString::number(a.agreeing()),
+                                                   percent(a.share()), kappa(a.kappa())});
+        for (int c = 1; c < 5; ++c)
+            item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        return item;
+    };
+    QFont bold = m_agreementTable->font();
+    bold.setBold(true);
+    QTreeWidgetItem *all = addRow(tr("All item types"), report.overall);
+    for (int c = 0; c < 5; ++c)
+        all->setFont(c, bold);
+    for (const BlindReport::Group &group : report.byType)
+        addRow(group.itemType, group.agreement);
+    m_agreementTable->setVisible(true);
+    m_blindSummary->setText(tr("%1 of %2 blind answer(s) agree with the stored labels (%3); Cohen's κ %4 over "
+                               "A preferred, equal and B preferred.")
+                                .arg(report.overall.agreeing())
+                                .arg(report.overall.count())
+                                .arg(percent(report.overall.share()), kappa(report.overall.kappa())));
+    const int disagreeing = int(report.disagreeing.size());
+    m_disagreementsButton->setEnabled(disagreeing > 0 || m_onlyDisagreements);
+    m_disagreementsButton->setText(m_onlyDisagreements
+                                       ? tr("Showing the %n disagreement(s): click for all pairs", nullptr, disagreeing)
+                                       : tr("Show the %n disagreement(s)", nullptr, disagreeing));
+}
+
+void ReviewPanel::applyBlindAnswers()
+{
+    if (m_blind || m_blindAnswers->isEmpty() || !m_document->isOpen())
+        return;
+    const LabelDocument &doc = m_document->data();
+    int applied = 0, changed = 0;
+    m_document->undoStack()->beginMacro(tr("Apply blind answers"));
+    for (int row : m_blindAnswers->answeredRows()) {
+        if (row >= doc.rowCount() || doc.row(row).removed)
+            continue;
+        const int answer = m_blindAnswers->answer(row);
+        changed += doc.row(row).label != answer;
+        ++applied;
+        m_document->setLabel(row, answer);
+    }
+    m_document->undoStack()->endMacro();
+    setMessage(tr("Applied %1 blind answer(s) to the labels: %2 changed, the others confirmed. Undo takes them "
+                  "back; Save writes them.")
+                   .arg(applied)
+                   .arg(changed),
+               false);
+    refreshBlindReport();
+    applyFilters(m_current);
+}
+
+void ReviewPanel::clearBlindAnswers()
+{
+    m_blindAnswers->clear();
+    {
+        const QSignalBlocker blocker(m_disagreementsButton);
+        m_disagreementsButton->setChecked(false);
+    }
+    m_onlyDisagreements = false;
+    refreshBlindReport();
+    applyFilters(m_current);
 }
 
 void ReviewPanel::toggleHelp()

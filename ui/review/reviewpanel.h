@@ -20,6 +20,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QStringListModel;
+class QTabWidget;
 class QTableView;
 class QThread;
 class QTreeWidget;
@@ -32,6 +33,7 @@ struct PairEdit;
 
 namespace ranker::ui {
 
+class BlindSession;
 class FileChangeWatcher;
 class PairCard;
 class PairListModel;
@@ -86,6 +88,8 @@ public:
     /// Document rows that pass the filters, in list order.
     QVector<int> visibleRows() const;
     ReviewDocument *document() const { return m_document; }
+    /// The answers given in blind mode this session (not part of the labels until applied).
+    const BlindSession &blindAnswers() const { return *m_blindAnswers; }
     QString lastMessage() const { return m_lastMessage; }
 
 Q_SIGNALS:
@@ -122,6 +126,12 @@ private:
     void refreshRunList();
     void setBlind(bool blind);
     bool swapped(int row) const;
+    /// Blind mode: records the reviewer's answer for the current pair, apart from its label.
+    void answerBlind(int sideLabel);
+    void refreshBlindReport();
+    /// Writes the blind answers into the labels (one undoable step).
+    void applyBlindAnswers();
+    void clearBlindAnswers();
     void toggleHelp();
     void setMessage(const QString &text, bool isError);
     void updateTitle();
@@ -136,6 +146,8 @@ private:
     QString m_lastMessage;
     int m_current = -1;
     bool m_blind = false;
+    std::unique_ptr<BlindSession> m_blindAnswers;
+    bool m_onlyDisagreements = false; ///< the list shows just the blind answers that disagree
     bool m_deferRefresh = false;
     quint32 m_blindSeed = 0;
     std::vector<double> m_scoreDiffs;
@@ -183,6 +195,14 @@ private:
     QStringListModel *m_itemIds = nullptr;
     QFrame *m_help = nullptr;
     QLabel *m_helpText = nullptr;
+    QTabWidget *m_bottomTabs = nullptr;
+    QWidget *m_checksTab = nullptr;
+    QWidget *m_blindTab = nullptr;
+    QLabel *m_blindSummary = nullptr;
+    QTreeWidget *m_agreementTable = nullptr;
+    QPushButton *m_disagreementsButton = nullptr;
+    QPushButton *m_applyBlindButton = nullptr;
+    QPushButton *m_clearBlindButton = nullptr;
 };
 
 } // namespace ranker::ui
