@@ -60,6 +60,7 @@ private Q_SLOTS:
     void tagEdit_addsTagWithCompletionSource();
     void helpOverlay_listsEveryShortcut();
     void nextPair_keyRightWalksTheRows();
+    void keyboard_filterFieldUndoSaveAndOneHighlightedRow();
     void openMissingFile_reportsFailure();
     void maybeSave_asksAndHonoursTheAnswer();
     void modelAssisted_sortsByDisagreement();
@@ -475,6 +476,70 @@ void ReviewPanelTest::nextPair_keyRightWalksTheRows()
     QCOMPARE(panel->currentRow(), 100);
     QTest::keyClick(keys, Qt::Key_Left);
     QCOMPARE(panel->currentRow(), 99);
+}
+
+void ReviewPanelTest::keyboard_filterFieldUndoSaveAndOneHighlightedRow()
+{
+    const QString path = copyOfSample();
+    const QByteArray original = test::readAll(path);
+    auto panel = shownPanel(path);
+    QVERIFY(panel);
+    auto *table = panel->findChild<QTableView *>(QStringLiteral("pairTable"));
+    auto *filter = panel->findChild<QLineEdit *>(QStringLiteral("idFilter"));
+    const LabelDocument &doc = panel->document()->data();
+
+    // Label pair 0, walk five pairs on: Ctrl+Z undoes the label and brings pair 0 back.
+    const int first = panel->currentRow();
+    const int label = doc.row(first).label;
+    QTest::keyClick(table, label == 1 ? Qt::Key_2 : Qt::Key_1);
+    for (int i = 0; i < 5; ++i)
+        QTest::keyClick(table, Qt::Key_Right);
+    QCOMPARE(panel->currentRow(), first + 6);
+    QTest::keyClick(table, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(doc.row(first).label, label);
+    QCOMPARE(panel->currentRow(), first);
+    // Redo, from five pairs away again, brings it back too.
+    for (int i = 0; i < 5; ++i)
+        QTest::keyClick(table, Qt::Key_Right);
+    QTest::keyClick(table, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(doc.row(first).label, label == 1 ? -1 : 1);
+    QCOMPARE(panel->currentRow(), first);
+    // One highlighted row, the current one.
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(table->selectionModel()->selectedRows().first().row(), table->currentIndex().row());
+
+    // Focus in the filter field: typing filters; ↓ and ↑ step through the matches without leaving it;
+    // Ctrl+Z undoes the label (not the typing) and Ctrl+S saves; Enter goes back to the label keys.
+    QTest::keyClick(table, Qt::Key_Slash);
+    QCOMPARE(QApplication::focusWidget(), filter);
+    QTest::keyClicks(filter, QStringLiteral("proj"));
+    QCOMPARE(filter->text(), QStringLiteral("proj"));
+    const int matched = panel->currentRow();
+    QTest::keyClick(filter, Qt::Key_Down);
+    QVERIFY(panel->currentRow() != matched);
+    QCOMPARE(QApplication::focusWidget(), filter);
+    QTest::keyClick(filter, Qt::Key_Up);
+    QCOMPARE(panel->currentRow(), matched);
+    QTest::keyClick(filter, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(doc.row(first).label, label);
+    QCOMPARE(filter->text(), QStringLiteral("proj")); // the field's own text is untouched
+    QVERIFY(!panel->hasUnsavedChanges());             // back at the saved state
+    QTest::keyClick(filter, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(panel->hasUnsavedChanges());
+    QTest::keyClick(filter, Qt::Key_S, Qt::ControlModifier);
+    QVERIFY(!panel->hasUnsavedChanges());
+    QVERIFY(test::readAll(path) != original);
+    QTest::keyClick(filter, Qt::Key_Return);
+    QCOMPARE(QApplication::focusWidget(), table);
+    const int here = panel->currentRow();
+    const int before = doc.row(here).label;
+    QTest::keyClick(table, before == 1 ? Qt::Key_2 : Qt::Key_1);
+    QCOMPARE(doc.row(here).label, before == 1 ? -1 : 1);
+    // Escape leaves the field too.
+    QTest::keyClick(table, Qt::Key_Slash);
+    QCOMPARE(QApplication::focusWidget(), filter);
+    QTest::keyClick(filter, Qt::Key_Escape);
+    QCOMPARE(QApplication::focusWidget(), table);
 }
 
 void ReviewPanelTest::modelAssisted_sortsByDisagreement()

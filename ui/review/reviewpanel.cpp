@@ -35,6 +35,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollBar>
+#include <QSet>
 #include <QSplitter>
 #include <QStringListModel>
 #include <QTabWidget>
@@ -171,6 +172,9 @@ void ReviewPanel::buildUi()
     // A new order starts from its top: the pair the model most confidently contradicts.
     connect(m_sortOrder, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] { applyFilters(); });
     connect(m_idFilter, &QLineEdit::textChanged, this, [this] { applyFilters(m_current); });
+    // In the filter field, ↑ ↓ and Page keys step through the matching pairs, Enter (or Esc) goes
+    // back to them with the label keys; Ctrl+Z and Ctrl+Shift+Z undo and redo labels, not typing.
+    m_idFilter->installEventFilter(this);
     connect(m_changedFilter, &QCheckBox::toggled, this, [this] { applyFilters(m_current); });
 
     m_statusLabel = new QLabel(this);
@@ -471,17 +475,14 @@ void ReviewPanel::buildActions()
                      goToRow(row);
                  return;
              }
-             int before = m_document->undoStack()->index();
-             m_document->undoStack()->undo();
-             if (m_document->undoStack()->index() != before && m_current >= 0)
-                 refreshCurrent();
+             undoOrRedo(true);
          }},
         {"actionRedo",
          tr("Redo"),
          {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
          [this] {
              if (!m_blind)
-                 m_document->undoStack()->redo();
+                 undoOrRedo(false);
          }},
         {"actionTag",
          tr("Add a reason tag"),
@@ -538,8 +539,13 @@ void ReviewPanel::buildActions()
         auto *action = new QAction(spec.text, this);
         action->setObjectName(QString::fromLatin1(spec.name));
         action->setShortcuts(spec.keys);
-        // Only while the Review tab has focus: other tabs keep their keys.
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        // The review keys while focus is in the Review place (other places keep their keys); save,
+        // undo, redo and blind mode wherever focus is in the window while the place is shown.
+        static const QSet<QString> windowWide = {QStringLiteral("actionUndo"), QStringLiteral("actionRedo"),
+                                                 QStringLiteral("actionSave"), QStringLiteral("actionSaveAs"),
+                                                 QStringLiteral("actionBlind")};
+        action->setShortcutContext(
+            windowWide.contains(QString::fromLatin1(spec.name)) ? Qt::WindowShortcut : Qt::WidgetWithChildrenShortcut);
         auto run = spec.run;
         connect(action, &QAction::triggered, this, [run] { run(); });
         addAction(action);
@@ -951,6 +957,56 @@ QVector<int> ReviewPanel::visibleRows() const
     return m_list->rows();
 }
 
+bool ReviewPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_idFilter && event->type() == QEvent::ShortcutOverride) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo) || key->matches(QKeySequence::Save))
+            return true; // not claimed by the field: the window's action runs
+    }
+    if (watched == m_idFilter && event->type() == QEvent::KeyPress) {
+        switch (static_cast<QKeyEvent *>(event)->key()) {
+        case Qt::Key_Down:
+        case Qt::Key_PageDown:
+            step(1);
+            return true;
+        case Qt::Key_Up:
+        case Qt::Key_PageUp:
+            step(-1);
+            return true;
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+            m_table->setFocus();
+            return true;
+        default:
+            break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ReviewPanel::undoOrRedo(bool undo)
+{
+    // Back to the pair the step changed, wherever the list is.
+    int changed = -1;
+    const QMetaObject::Connection watch = connect(m_document, &ReviewDocument::rowChanged, this, [&changed](int row) {
+        if (changed < 0)
+            changed = row;
+    });
+    const int before = m_document->undoStack()->index();
+    if (undo)
+        m_document->undoStack()->undo();
+    else
+        m_document->undoStack()->redo();
+    disconnect(watch);
+    if (m_document->undoStack()->index() == before)
+        return;
+    if (changed >= 0 && changed != m_current)
+        goToRow(changed);
+    else if (m_current >= 0)
+        refreshCurrent();
+}
+
 void ReviewPanel::goToRow(int row)
 {
     if (!m_document->isOpen() || row < 0 || row >= m_document->data().rowCount())
@@ -1119,6 +1175,8 @@ void ReviewPanel::showRow(int row)
             const QSignalBlocker blocker(m_table->selectionModel());
             m_table->selectionModel()->setCurrentIndex(index,
                                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            // The view heard nothing (signals blocked): repaint, or the rows left keep their highlight.
+            m_table->viewport()->update();
         }
         m_table->scrollTo(index);
     }

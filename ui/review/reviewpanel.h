@@ -103,6 +103,7 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildUi();
@@ -116,6 +117,8 @@ private:
     void refreshCurrent();
     void updateProgress();
     void step(int delta);
+    /// Undoes (or redoes) one edit and shows the pair it changed.
+    void undoOrRedo(bool undo);
     void labelCurrent(int sideLabel);
     void addTag();
     void removeTag(const QString &tag);
