@@ -114,6 +114,13 @@ MainWindow::MainWindow(QWidget *parent)
                 m_trainPanel->setResumeCheckpoint(pthPath);
                 followRunDataset(datasetPath, m_trainPanel->config().embeddingDim);
             });
+    // History → Ranking: the open dataset ranked by that run's model.
+    connect(m_historyPanel, &RunHistoryPanel::rankingRequested, this, [this](const QString &folder) {
+        if (!m_rankingView)
+            return;
+        m_rankingView->showRun(folder);
+        setPlace(RankingPlace);
+    });
     // Ranking → Review: an item's pairs, the Review place's id filter set to it.
     connect(m_rankingView, &RankingView::itemPairsRequested, this, [this](const QString &id) {
         if (!m_reviewPanel)

@@ -7,6 +7,7 @@
 #include "core/labelling/bradley_terry.h"
 #include "core/run_history.h"
 #include "tests/ui/studiotestsupport.h"
+#include "ui/history/runhistorypanel.h"
 #include "ui/mainwindow.h"
 #include "ui/ranking/rankingmodel.h"
 #include "ui/ranking/rankingview.h"
@@ -122,6 +123,7 @@ private Q_SLOTS:
     void typeFilter_showsOnlyThatType();
     void exportCsv_writesTheRowsShown();
     void doubleClickOrEnter_opensTheItemsPairsInReview();
+    void historyShowRanking_opensThatRunsRanking();
     void runThatDoesNotFit_saysWhyAndKeepsTheLabels();
     void noDatasetAndNoRuns_sayWhatToDo();
     void itemNeverCompared_saysSo();
@@ -405,6 +407,35 @@ void RankingViewTest::doubleClickOrEnter_opensTheItemsPairsInReview()
     const QString otherId = other.data(RankingTableModel::ItemIdRole).toString();
     QTest::keyClick(table, Qt::Key_Return);
     checkReviewShows(otherId);
+}
+
+void RankingViewTest::historyShowRanking_opensThatRunsRanking()
+{
+    // A second run, so that the one History picks is not simply the newest.
+    const QString other = test::trainSmallRunWithCli(
+        m_data, m_workspace + QStringLiteral("/runs/other"), 2,
+        {QStringLiteral("--name"), QStringLiteral("other"), QStringLiteral("--seed"), QStringLiteral("5")});
+    auto window = rankingWindow();
+    QVERIFY(window);
+    RankingView *ranking = view(window.get());
+    window->setPlace(MainWindow::HistoryPlace);
+    auto *history = window->findChild<ui::RunHistoryPanel *>(QStringLiteral("historyPanel"));
+    QTRY_COMPARE(history->runCount(), 2);
+    for (const QString &run : {m_run, other}) {
+        window->setPlace(MainWindow::HistoryPlace);
+        history->selectRuns({run});
+        auto *show = window->findChild<QPushButton *>(QStringLiteral("showRankingButton"));
+        QVERIFY(show->isEnabled());
+        QTest::mouseClick(show, Qt::LeftButton);
+        QCOMPARE(window->findChild<QTabWidget *>(QStringLiteral("places"))->currentIndex(),
+                 int(MainWindow::RankingPlace));
+        QCOMPARE(QDir::cleanPath(ranking->currentRun()), QDir::cleanPath(run));
+        QTRY_VERIFY_WITH_TIMEOUT(!ranking->isBusy() && ranking->result() &&
+                                     QDir::cleanPath(ranking->result()->runFolder) == QDir::cleanPath(run),
+                                 60000);
+        QVERIFY(ranking->result()->hasModel);
+    }
+    QVERIFY(QDir(other).removeRecursively());
 }
 
 void RankingViewTest::runThatDoesNotFit_saysWhyAndKeepsTheLabels()
