@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -320,8 +321,13 @@ void RankingViewTest::exportCsv_writesTheRowsShown()
         if (!dialog)
             return;
         answered = true;
-        dialog->selectFile(path);
-        dialog->accept();
+        // The file name field, as typed (selectFile() with another folder's path does not move it there).
+        auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"));
+        if (name)
+            name->setText(path);
+        else
+            dialog->selectFile(path);
+        static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept() is protected there
     });
     QTest::mouseClick(window->findChild<QPushButton *>(QStringLiteral("rankingExportButton")), Qt::LeftButton);
     QVERIFY(answered);
@@ -393,7 +399,14 @@ void RankingViewTest::doubleClickOrEnter_opensTheItemsPairsInReview()
     QVERIFY(row >= 0);
     const QModelIndex index = ranking->shownRows()->index(row, RankingTableModel::IdColumn);
     table->scrollTo(index);
-    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+    // A person's double-click: press, release, then the second press (the double-click event),
+    // release; QTest::mouseDClick alone sends only the middle event to a widget.
+    const QPoint at = table->visualRect(index).center();
+    QSignalSpy doubleClicked(table, &QAbstractItemView::doubleClicked);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseRelease(table->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(doubleClicked.count(), 1);
     checkReviewShows(QStringLiteral("it-1"));
     if (QTest::currentTestFailed())
         return;
