@@ -149,7 +149,7 @@ QVariant RankingTableModel::headerData(int section, Qt::Orientation orientation,
     if (role == Qt::DisplayRole) {
         switch (section) {
         case DifferenceColumn:
-            return tr("Rank difference");
+            return tr("Difference");
         case ModelRankColumn:
             return tr("Model rank");
         case LabelRankColumn:

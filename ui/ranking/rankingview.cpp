@@ -328,8 +328,10 @@ void RankingView::showResult(const RankingResultPtr &result)
     if (result->hasModel) {
         const auto outside = std::count_if(result->rows.begin(), result->rows.end(),
                                            [](const RankingRow &row) { return row.outsideInterval; });
-        notes << tr("%n item(s) where the model's rank is outside what the labels' interval allows (*).", nullptr,
-                    int(outside));
+        notes << (outside == 0 ? tr("Every model rank is within what the item's interval from the labels allows.")
+                               : tr("%n item(s) where the model's rank is outside what the labels' interval "
+                                    "allows (*).",
+                                    nullptr, int(outside)));
     }
     if (!result->converged)
         notes << tr("The Bradley–Terry fit did not converge in %1 Newton steps.").arg(result->iterations);
