@@ -7,6 +7,7 @@
 #include "ui/datasetpanel.h"
 #include "ui/filechangewatcher.h"
 #include "ui/history/runhistorypanel.h"
+#include "ui/ranking/rankingview.h"
 #include "ui/review/reviewdocument.h"
 #include "ui/review/reviewpanel.h"
 #include "ui/settings.h"
@@ -84,10 +85,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_reviewPanel = new ReviewPanel(m_places);
     m_reviewPanel->setObjectName(QStringLiteral("reviewPanel"));
     m_reviewPanel->setRunsFolder(m_settings->runsFolder());
+    m_rankingView = new RankingView(m_places);
+    m_rankingView->setObjectName(QStringLiteral("rankingView"));
+    m_rankingView->setRunsFolder(m_settings->runsFolder());
     m_places->addTab(m_datasetPanel, tr("Dataset"));
     m_places->addTab(m_reviewPanel, tr("Review"));
     m_places->addTab(m_trainPanel, tr("Train"));
     m_places->addTab(m_historyPanel, tr("History"));
+    m_places->addTab(m_rankingView, tr("Ranking"));
     setCentralWidget(m_places);
 
     m_statusDataset = new QLabel(this);
@@ -109,6 +114,20 @@ MainWindow::MainWindow(QWidget *parent)
                 m_trainPanel->setResumeCheckpoint(pthPath);
                 followRunDataset(datasetPath, m_trainPanel->config().embeddingDim);
             });
+    // History → Ranking: the open dataset ranked by that run's model.
+    connect(m_historyPanel, &RunHistoryPanel::rankingRequested, this, [this](const QString &folder) {
+        if (!m_rankingView)
+            return;
+        m_rankingView->showRun(folder);
+        setPlace(RankingPlace);
+    });
+    // Ranking → Review: an item's pairs, the Review place's id filter set to it.
+    connect(m_rankingView, &RankingView::itemPairsRequested, this, [this](const QString &id) {
+        if (!m_reviewPanel)
+            return;
+        m_reviewPanel->showItemPairs(id);
+        setPlace(ReviewPlace);
+    });
     // The Review place follows the open dataset; it reads the file itself (byte-preserving edits).
     connect(m_places, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == int(ReviewPlace))
@@ -222,7 +241,7 @@ void MainWindow::createActions()
     updateRecentMenu();
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const QStringList names = {tr("&Dataset"), tr("&Review"), tr("&Train"), tr("&History")};
+    const QStringList names = {tr("&Dataset"), tr("&Review"), tr("&Train"), tr("&History"), tr("R&anking")};
     for (int i = 0; i < names.size(); ++i) {
         QAction *go = view->addAction(names[i], this, [this, i] { setPlace(Place(i)); });
         go->setObjectName(QStringLiteral("actionPlace%1").arg(i + 1));
@@ -370,6 +389,8 @@ void MainWindow::onLoaded(const DatasetPtr &dataset, qint64 milliseconds)
     m_embeddingsPath = m_loader->currentEmbeddingsPath();
     m_datasetPanel->setDataset(dataset, milliseconds, m_embeddingsPath);
     m_trainPanel->setDataset(dataset, m_embeddingsPath);
+    if (m_rankingView)
+        m_rankingView->setDataset(dataset);
     // Freeing a big dataset (hundreds of MB of embeddings) takes a while: not on the GUI thread.
     // A run still training on it holds its own reference.
     if (previous) {
@@ -412,6 +433,12 @@ void MainWindow::refreshHistory()
     }
     if (m_reviewPanel)
         m_reviewPanel->setRunsFolder(m_settings->runsFolder());
+    if (m_rankingView) {
+        if (m_rankingView->runsFolder() != m_settings->runsFolder())
+            m_rankingView->setRunsFolder(m_settings->runsFolder());
+        else if (m_rankingView->isVisible())
+            m_rankingView->refreshRuns();
+    }
 }
 
 void MainWindow::applyRunConfig(const QString &configJson)
@@ -525,6 +552,8 @@ void MainWindow::setPlaceWidget(Place place, QWidget *widget, const QString &tit
         m_historyPanel = nullptr;
     if (old == m_reviewPanel)
         m_reviewPanel = nullptr;
+    if (old == m_rankingView)
+        m_rankingView = nullptr;
     old->deleteLater();
 }
 

@@ -14,20 +14,21 @@ class QTabWidget;
 namespace ranker::ui {
 
 class DatasetPanel;
+class RankingView;
 class FileChangeWatcher;
 class ReviewPanel;
 class RunHistoryPanel;
 class Settings;
 class TrainPanel;
 
-/// The studio's main window: a place for each job (Dataset, Review, Train, History).
+/// The studio's main window: a place for each job (Dataset, Review, Train, History, Ranking).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    enum Place { DatasetPlace, ReviewPlace, TrainPlace, HistoryPlace };
+    enum Place { DatasetPlace, ReviewPlace, TrainPlace, HistoryPlace, RankingPlace };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -89,6 +90,7 @@ private:
     TrainPanel *m_trainPanel = nullptr;
     RunHistoryPanel *m_historyPanel = nullptr;
     ReviewPanel *m_reviewPanel = nullptr;
+    RankingView *m_rankingView = nullptr;
     bool m_trainAfterLoad = false; ///< a run's dataset is being loaded for Train again: back to Train then
     bool m_closeAfterRun = false;  ///< the window was closed during training: close when the run ends
     int m_reviewDim = 0;           ///< embedding dimension of the open dataset, for the Review place

@@ -56,12 +56,15 @@ void MainWindowTest::places_haveAShortcutEach()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto *places = window.findChild<QTabWidget *>(QStringLiteral("places"));
-    QCOMPARE(places->count(), 4);
+    QCOMPARE(places->count(), 5);
     QCOMPARE(places->tabText(0), QStringLiteral("Dataset"));
     QCOMPARE(places->tabText(1), QStringLiteral("Review"));
     QCOMPARE(places->tabText(2), QStringLiteral("Train"));
     QCOMPARE(places->tabText(3), QStringLiteral("History"));
-    for (int i = 3; i >= 0; --i) {
+    QCOMPARE(places->tabText(4), QStringLiteral("Ranking"));
+    QCOMPARE(places->indexOf(window.findChild<QWidget *>(QStringLiteral("rankingView"))),
+             int(ui::MainWindow::RankingPlace));
+    for (int i = 4; i >= 0; --i) {
         QTest::keyClick(&window, Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
         QCOMPARE(places->currentIndex(), i);
     }

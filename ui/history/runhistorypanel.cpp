@@ -112,6 +112,10 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
     m_continue = new QPushButton(tr("Continue training"), this);
     m_continue->setObjectName(QStringLiteral("continueButton"));
     m_continue->setToolTip(tr("Resume training from this run's .pth checkpoint"));
+    m_showRanking = new QPushButton(tr("Show ranking"), this);
+    m_showRanking->setObjectName(QStringLiteral("showRankingButton"));
+    m_showRanking->setToolTip(
+        tr("Rank the open dataset's items with this run's model, beside the labels' own ranking (the Ranking place)"));
     m_rename = new QPushButton(tr("Rename…"), this);
     m_rename->setObjectName(QStringLiteral("renameButton"));
     m_delete = new QPushButton(tr("Delete…"), this);
@@ -128,6 +132,7 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_trainAgain);
     actions->addWidget(m_continue);
+    actions->addWidget(m_showRanking);
     actions->addWidget(m_rename);
     actions->addWidget(m_delete);
     actions->addStretch(1);
@@ -201,6 +206,11 @@ RunHistoryPanel::RunHistoryPanel(const QString &runsFolder, QWidget *parent)
             });
     connect(m_trainAgain, &QPushButton::clicked, this, &RunHistoryPanel::trainAgain);
     connect(m_continue, &QPushButton::clicked, this, &RunHistoryPanel::continueTraining);
+    connect(m_showRanking, &QPushButton::clicked, this, [this] {
+        const int row = selectedSourceRow();
+        if (row >= 0 && !m_model->run(row).pthPath.empty())
+            Q_EMIT rankingRequested(QString::fromStdString(m_model->run(row).folder));
+    });
     connect(m_rename, &QPushButton::clicked, this, &RunHistoryPanel::renameSelected);
     connect(m_delete, &QPushButton::clicked, this, &RunHistoryPanel::deleteSelected);
     connect(m_export, &QPushButton::clicked, this, &RunHistoryPanel::exportSelectedWithDialog);
@@ -483,6 +493,7 @@ void RunHistoryPanel::updateActions()
     const bool usable = one && !m_model->run(row).broken;
     m_trainAgain->setEnabled(usable);
     m_continue->setEnabled(usable && !m_model->run(row).pthPath.empty());
+    m_showRanking->setEnabled(usable && !m_model->run(row).pthPath.empty());
     m_rename->setEnabled(usable);
     m_delete->setEnabled(one);
     m_export->setEnabled(m_compare->comparedCount() > 0);

@@ -79,6 +79,8 @@ Q_SIGNALS:
     void trainAgainRequested(const QString &configJson, const QString &datasetPath);
     /// "Continue training": the run's checkpoint and its TrainConfig as ranker::toJson() text.
     void continueTrainingRequested(const QString &pthPath, const QString &configJson, const QString &datasetPath);
+    /// "Show ranking": the open dataset's items ranked by the model of the run in `folder`.
+    void rankingRequested(const QString &folder);
     /// The list was read again (after refresh() or a change on disk).
     void runsRefreshed(int count);
 
@@ -121,6 +123,7 @@ private:
     QTableView *m_table = nullptr;
     QPushButton *m_trainAgain = nullptr;
     QPushButton *m_continue = nullptr;
+    QPushButton *m_showRanking = nullptr;
     QPushButton *m_rename = nullptr;
     QPushButton *m_delete = nullptr;
     QPushButton *m_export = nullptr;

@@ -1026,6 +1026,19 @@ void ReviewPanel::goToRow(int row)
     showRow(row);
 }
 
+void ReviewPanel::showItemPairs(const QString &id)
+{
+    {
+        const QSignalBlocker b1(m_labelFilter), b2(m_typeFilter), b3(m_tagFilter), b4(m_idFilter), b5(m_changedFilter);
+        m_labelFilter->setCurrentIndex(0);
+        m_typeFilter->setCurrentIndex(0);
+        m_tagFilter->setCurrentIndex(0);
+        m_idFilter->setText(QLatin1Char('"') + id + QLatin1Char('"'));
+        m_changedFilter->setChecked(false);
+    }
+    applyFilters();
+}
+
 void ReviewPanel::onReset()
 {
     m_current = -1;
@@ -1109,9 +1122,15 @@ bool ReviewPanel::passesFilters(int r) const
     }
     if (!m_idFilter->text().isEmpty()) {
         QString text = m_idFilter->text();
-        if (!qs(items[size_t(row.a)].id).contains(text, Qt::CaseInsensitive) &&
-            !qs(items[size_t(row.b)].id).contains(text, Qt::CaseInsensitive))
+        // "id" in quotes: that id exactly (an item's pairs, not those of every id containing it).
+        if (text.size() >= 2 && text.startsWith(QLatin1Char('"')) && text.endsWith(QLatin1Char('"'))) {
+            text = text.mid(1, text.size() - 2);
+            if (qs(items[size_t(row.a)].id) != text && qs(items[size_t(row.b)].id) != text)
+                return false;
+        } else if (!qs(items[size_t(row.a)].id).contains(text, Qt::CaseInsensitive) &&
+                   !qs(items[size_t(row.b)].id).contains(text, Qt::CaseInsensitive)) {
             return false;
+        }
     }
     if (m_changedFilter->isChecked() && !row.changedInSession())
         return false;

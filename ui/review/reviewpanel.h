@@ -87,6 +87,9 @@ public:
     void goToRow(int row);
     /// Document rows that pass the filters, in list order.
     QVector<int> visibleRows() const;
+    /// Shows only the pairs of item `id` (the id filter set to "id", quoted: that id exactly), the
+    /// other filters cleared; the Ranking place opens an item's pairs with it.
+    void showItemPairs(const QString &id);
     ReviewDocument *document() const { return m_document; }
     /// The answers given in blind mode this session (not part of the labels until applied).
     const BlindSession &blindAnswers() const { return *m_blindAnswers; }
