@@ -357,6 +357,16 @@ void ReviewPanelTest::addAndRemovePair_fromTheForm_undoable()
     QCOMPARE(panel->currentRow(), 330);
     QCOMPARE(doc.row(330).label, -1);
     QCOMPARE(doc.row(330).tags, (std::vector<std::string>{"relevance", "impact"}));
+    auto *title = panel->findChild<QLabel *>(QStringLiteral("fileLabel"));
+    QVERIFY2(title->text().contains(QStringLiteral("331 pairs")), qPrintable(title->text()));
+    // A second pair while the file is already modified: the header counts it too.
+    panel->findChild<QLineEdit *>(QStringLiteral("addItemA"))->setText(QStringLiteral("proj-4"));
+    panel->findChild<QLineEdit *>(QStringLiteral("addItemB"))->setText(QStringLiteral("skill-go"));
+    QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("addPairButton")), Qt::LeftButton);
+    QCOMPARE(doc.rowCount(), 332);
+    QVERIFY2(title->text().contains(QStringLiteral("332 pairs")), qPrintable(title->text()));
+    QTest::keyClick(panel->findChild<QTableView *>(QStringLiteral("pairTable")), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY2(title->text().contains(QStringLiteral("331 pairs")), qPrintable(title->text()));
 
     QWidget *keys = panel->findChild<QTableView *>(QStringLiteral("pairTable"));
     keys->setFocus();
@@ -580,9 +590,23 @@ void ReviewPanelTest::modelAssisted_sortsByDisagreement()
     panel->setRunsFolder(runs);
     auto *combo = panel->findChild<QComboBox *>(QStringLiteral("runCombo"));
     QCOMPARE(combo->count(), 2);
+    // First a run whose checkpoint is not one: its error shows, and goes once a good model is picked.
+    const QString broken = m_dir.filePath(QStringLiteral("broken-run"));
+    QVERIFY(QDir().mkpath(broken));
+    QVERIFY(test::writeAll(broken + QStringLiteral("/tiny.pth"), QByteArray("not a checkpoint")));
+    QVERIFY(test::writeAll(
+        broken + QStringLiteral("/tiny_metadata.json"),
+        R"({"model_name":"tiny","margin":1.0,"ended":"completed","loss_history":[0.7],"files":{"pth":"tiny.pth"}})"));
+    auto *status = panel->findChild<QLabel *>(QStringLiteral("statusLabel"));
+    panel->loadModelRun(broken);
+    QTRY_VERIFY(status->isVisible() && status->styleSheet().contains(QStringLiteral("#c0392b")));
+    const QString error = status->text();
+    QVERIFY(!error.isEmpty());
     QSignalSpy ready(panel.get(), &ReviewPanel::modelScoresReady);
     QVERIFY(panel->loadModelRun(combo->itemData(1).toString()));
     QVERIFY(ready.wait(20000));
+    QVERIFY2(status->text() != error && !status->styleSheet().contains(QStringLiteral("#c0392b")),
+             qPrintable(status->text()));
     QVERIFY(panel->hasModelScores());
     auto *table = panel->findChild<QTableView *>(QStringLiteral("pairTable"));
     QVector<int> rows = panel->visibleRows();

@@ -825,6 +825,8 @@ bool ReviewPanel::loadModelRun(const QString &runFolder)
                     m_sortOrder->setCurrentIndex(1);
                 }
                 applyFilters();
+                // A good model clears an earlier model's error.
+                setMessage(tr("Scored the pairs with model %1.").arg(m_modelName), false);
                 Q_EMIT modelScoresReady();
             },
             Qt::QueuedConnection);
@@ -1096,6 +1098,7 @@ void ReviewPanel::onRowChanged(int row)
     if (!m_blindAnswers->isEmpty() && m_blindAnswers->hasAnswer(row))
         refreshBlindReport();
     updateProgress();
+    updateTitle(); // the count of pairs (an added or removed one), also while already modified
 }
 
 bool ReviewPanel::passesFilters(int r) const
