@@ -20,15 +20,19 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStringListModel>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <memory>
@@ -61,6 +65,7 @@ private Q_SLOTS:
     void helpOverlay_listsEveryShortcut();
     void nextPair_keyRightWalksTheRows();
     void keyboard_filterFieldUndoSaveAndOneHighlightedRow();
+    void labelNext_suggestedPairsAnsweredWithKeysAreAppended();
     void openMissingFile_reportsFailure();
     void maybeSave_asksAndHonoursTheAnswer();
     void modelAssisted_sortsByDisagreement();
@@ -550,6 +555,80 @@ void ReviewPanelTest::keyboard_filterFieldUndoSaveAndOneHighlightedRow()
     QCOMPARE(QApplication::focusWidget(), filter);
     QTest::keyClick(filter, Qt::Key_Escape);
     QCOMPARE(QApplication::focusWidget(), table);
+}
+
+void ReviewPanelTest::labelNext_suggestedPairsAnsweredWithKeysAreAppended()
+{
+    const QString path = copyOfSample();
+    const QByteArray original = test::readAll(path);
+    auto panel = shownPanel(path);
+    QVERIFY(panel);
+    const LabelDocument &doc = panel->document()->data();
+    const Dataset &ds = doc.dataset();
+    auto *tabs = panel->findChild<QTabWidget *>(QStringLiteral("reviewTabs"));
+    auto *tab = panel->findChild<QWidget *>(QStringLiteral("labelNextTab"));
+    QVERIFY(tab);
+    tabs->setCurrentWidget(tab);
+    auto *count = panel->findChild<QSpinBox *>(QStringLiteral("suggestCount"));
+    count->setValue(5);
+    QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("suggestButton")), Qt::LeftButton);
+    auto *table = panel->findChild<QTableWidget *>(QStringLiteral("suggestTable"));
+    QCOMPARE(table->rowCount(), 5);
+    // None is a pair the file already names, in either order; each is of one item type.
+    std::set<std::pair<std::string, std::string>> named;
+    for (const Pair &pair : ds.pairs)
+        named.insert(std::minmax(ds.items[size_t(pair.a)].id, ds.items[size_t(pair.b)].id));
+    QList<QPair<QString, QString>> suggested;
+    for (int r = 0; r < 5; ++r) {
+        const QString a = table->item(r, 1)->text(), b = table->item(r, 2)->text();
+        QVERIFY2(!named.count(std::minmax(a.toStdString(), b.toStdString())), qPrintable(a + " " + b));
+        suggested << qMakePair(a, b);
+    }
+    // The cards show the first suggestion, and its banner asks.
+    auto *banner = panel->findChild<QLabel *>(QStringLiteral("verdictBanner"));
+    QVERIFY2(banner->text().startsWith(QStringLiteral("Suggested pair 1 of 5")), qPrintable(banner->text()));
+    QVERIFY(panel->grab().width() > 0);
+
+    // Answered with the review keys, wherever focus is in the place: 1, 2, 0, 1, 2.
+    QWidget *keys = panel->findChild<QTableView *>(QStringLiteral("pairTable"));
+    const QList<int> answers = {1, -1, 0, 1, -1};
+    for (int i = 0; i < 5; ++i) {
+        QWidget *target = i % 2 ? static_cast<QWidget *>(table) : keys;
+        target->setFocus();
+        QTest::keyClick(target, answers[i] > 0 ? Qt::Key_1 : answers[i] < 0 ? Qt::Key_2 : Qt::Key_0);
+        QCOMPARE(doc.rowCount(), 331 + i);
+    }
+    QVERIFY(table->item(4, 6)->text().startsWith(QStringLiteral("B preferred")));
+    // Ctrl+Z takes the last answer back and shows that suggestion again; Ctrl+Shift+Z gives it back.
+    QTest::keyClick(keys, Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(doc.row(334).removed);
+    QVERIFY2(banner->text().startsWith(QStringLiteral("Suggested pair 5 of 5:")), qPrintable(banner->text()));
+    QCOMPARE(table->item(4, 6)->text(), QStringLiteral("not labelled"));
+    QTest::keyClick(keys, Qt::Key_2);
+    QCOMPARE(doc.liveRowCount(), 335);
+
+    // Saved: the file is the original, byte for byte, and then five ordinary lines.
+    QVERIFY(panel->save());
+    const QByteArray saved = test::readAll(path);
+    QVERIFY(saved.startsWith(original));
+    const QList<QByteArray> added = test::lines(saved.mid(original.size()));
+    QCOMPARE(added.size(), 5);
+    const Dataset reread = loadDataset(path.toStdString(), LoadOptions{32});
+    QVERIFY(reread.skipped.empty());
+    QCOMPARE(int(reread.pairs.size()), 335);
+    for (int i = 0; i < 5; ++i) {
+        const Pair &pair = reread.pairs[size_t(330 + i)];
+        QCOMPARE(QString::fromStdString(reread.items[size_t(pair.a)].id), suggested[i].first);
+        QCOMPARE(QString::fromStdString(reread.items[size_t(pair.b)].id), suggested[i].second);
+        QCOMPARE(int(pair.label), answers[i]);
+    }
+    // Asked again, the batch never repeats an answered pair.
+    QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("suggestButton")), Qt::LeftButton);
+    for (int r = 0; r < table->rowCount(); ++r)
+        QVERIFY(!suggested.contains(qMakePair(table->item(r, 1)->text(), table->item(r, 2)->text())));
+    // A click on a pair of the file leaves the suggestions.
+    panel->goToRow(3);
+    QVERIFY(!banner->text().startsWith(QStringLiteral("Suggested")));
 }
 
 void ReviewPanelTest::modelAssisted_sortsByDisagreement()

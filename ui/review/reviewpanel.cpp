@@ -4,10 +4,13 @@
 #include "core/error.h"
 #include "core/evaluate.h"
 #include "core/label_document.h"
+#include "core/labelling/suggest.h"
 #include "core/model.h"
 #include "core/runs.h"
 #include "ui/filechangewatcher.h"
+#include "ui/numberformat.h"
 #include "ui/review/blindsession.h"
+#include "ui/review/labelnexttab.h"
 #include "ui/review/paircard.h"
 #include "ui/review/pairlistmodel.h"
 #include "ui/review/reviewdocument.h"
@@ -224,8 +227,11 @@ void ReviewPanel::buildUi()
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid() && current.row() < m_list->rows().size() &&
-                    m_list->rows()[current.row()] != m_current)
+                    (m_list->rows()[current.row()] != m_current || m_suggestion >= 0)) {
+                    m_suggestion = -1; // a pair of the file picked: out of the suggestions
+                    m_labelNext->setCurrent(-1);
                     showRow(m_list->rows()[current.row()]);
+                }
             });
 
     // The pair: verdict banner, two cards, the pair's own fields, tags, labelling buttons.
@@ -425,6 +431,20 @@ void ReviewPanel::buildUi()
     blindButtons->addWidget(m_clearBlindButton);
     blindLayout->addLayout(blindButtons);
     tabs->addTab(m_blindTab, tr("Blind agreement"));
+
+    // Pairs to label next, answered with the review keys and appended to the file.
+    m_labelNext = new LabelNextTab(tabs);
+    connect(m_labelNext, &LabelNextTab::suggestRequested, this, &ReviewPanel::suggestPairsToLabel);
+    connect(m_labelNext, &LabelNextTab::suggestionChosen, this, &ReviewPanel::showSuggestion);
+    tabs->addTab(m_labelNext, tr("Label next"));
+    // Leaving the tab goes back to the file's pairs.
+    connect(tabs, &QTabWidget::currentChanged, this, [this](int) {
+        if (m_suggestion >= 0 && m_bottomTabs->currentWidget() != m_labelNext) {
+            m_suggestion = -1;
+            m_labelNext->setCurrent(-1);
+            refreshCurrent();
+        }
+    });
 
     vertical->addWidget(horizontal);
     vertical->addWidget(tabs);
@@ -802,6 +822,7 @@ bool ReviewPanel::loadModelRun(const QString &runFolder)
                 const LabelDocument &doc = m_document->data();
                 m_margin = margin;
                 m_modelName = qs(name);
+                m_itemScores.assign(scores.begin(), scores.end());
                 m_scoreDiffs.assign(size_t(doc.rowCount()), std::numeric_limits<double>::quiet_NaN());
                 for (int32_t r = 0; r < doc.rowCount(); ++r) {
                     const auto &row = doc.row(r);
@@ -959,6 +980,135 @@ QVector<int> ReviewPanel::visibleRows() const
     return m_list->rows();
 }
 
+nlohmann::ordered_json ReviewPanel::itemFields(int item) const
+{
+    const LabelDocument &doc = m_document->data();
+    for (int32_t r = 0; r < doc.rowCount(); ++r) {
+        const LabelDocument::Row &row = doc.row(r);
+        if (row.a != item && row.b != item)
+            continue;
+        const std::string text = doc.lineText(r);
+        const PairLineSpans spans = scanPairLine(text);
+        const JsonSpan &span = row.a == item ? spans.itemA : spans.itemB;
+        if (!spans.valid || !span.found || span.end <= span.begin || span.end > text.size())
+            continue;
+        auto value = nlohmann::ordered_json::parse(text.begin() + long(span.begin), text.begin() + long(span.end),
+                                                   nullptr, false);
+        if (!value.is_discarded())
+            return value;
+    }
+    return nlohmann::ordered_json();
+}
+
+void ReviewPanel::suggestPairsToLabel()
+{
+    if (!m_document->isOpen() || m_blind)
+        return;
+    const LabelDocument &doc = m_document->data();
+    const Dataset &ds = doc.dataset();
+    // The labels as they stand now: edits, added and removed pairs included.
+    Dataset now;
+    now.items = ds.items;
+    now.metricNames = ds.metricNames;
+    now.pairs.reserve(size_t(doc.rowCount()));
+    for (int32_t r = 0; r < doc.rowCount(); ++r) {
+        const LabelDocument::Row &row = doc.row(r);
+        if (row.removed)
+            continue;
+        Pair p;
+        p.a = row.a;
+        p.b = row.b;
+        p.label = int8_t(row.label);
+        now.pairs.push_back(p);
+    }
+    SuggestOptions options;
+    options.count = size_t(m_labelNext->count());
+    options.withinType = m_labelNext->withinType();
+    const bool withModel = m_itemScores.size() == ds.items.size();
+    try {
+        const Suggestions found = suggestPairs(now, withModel ? m_itemScores : std::vector<double>(), options);
+        m_labelNext->setSuggestions(found, ds, withModel ? m_modelName : QString());
+        if (found.pairs.empty()) {
+            setMessage(tr("No pair is left to suggest: every pair of items is labelled or implied."), false);
+            return;
+        }
+    } catch (const std::exception &e) {
+        setMessage(tr("No suggestions: %1").arg(QString::fromUtf8(e.what())), true);
+        return;
+    }
+    m_bottomTabs->setCurrentWidget(m_labelNext);
+    showSuggestion(0);
+    m_table->setFocus(); // the review keys answer
+}
+
+void ReviewPanel::showSuggestion(int index)
+{
+    if (!m_document->isOpen() || index < 0 || index >= m_labelNext->size())
+        return;
+    m_suggestion = index;
+    m_labelNext->setCurrent(index);
+    const LabelDocument &doc = m_document->data();
+    const Dataset &ds = doc.dataset();
+    const SuggestedPair &p = m_labelNext->suggestions()[size_t(index)];
+    const nlohmann::ordered_json a = itemFields(p.a), b = itemFields(p.b);
+    m_left->setItem(ds, p.a, p.b, tr("A"), a, b);
+    m_right->setItem(ds, p.b, p.a, tr("B"), b, a);
+    const int row = m_labelNext->answeredRow(index);
+    const int label = row >= 0 ? doc.row(row).label : 0;
+    using V = PairCard::Verdict;
+    m_left->setVerdict(row < 0 ? V::None : label > 0 ? V::Preferred : label < 0 ? V::NotPreferred : V::Equal);
+    m_right->setVerdict(row < 0 ? V::None : label < 0 ? V::Preferred : label > 0 ? V::NotPreferred : V::Equal);
+    m_verdictBanner->setText(
+        row >= 0 ? tr("Suggested pair %1 of %2 — answered: %3")
+                       .arg(index + 1)
+                       .arg(m_labelNext->size())
+                       .arg(label > 0   ? tr("A preferred")
+                            : label < 0 ? tr("B preferred")
+                                        : tr("equal"))
+                 : tr("Suggested pair %1 of %2:  1 ◀ A  ·  0 same  ·  B ▶ 2").arg(index + 1).arg(m_labelNext->size()));
+    QPalette banner = m_verdictBanner->palette();
+    banner.setColor(QPalette::Window, QColor(0x5b, 0x2c, 0x6f));
+    banner.setColor(QPalette::WindowText, Qt::white);
+    m_verdictBanner->setPalette(banner);
+    m_verdictBanner->setAutoFillBackground(true);
+    m_pairInfo->setText(
+        (m_itemScores.empty()
+             ? tr("Not in the file yet · no model chosen")
+             : tr("Not in the file yet · model %1: P(A preferred) %2").arg(m_modelName, percentText(p.probabilityA))) +
+        tr(" · A is in %1 labelled pairs, B in %2").arg(p.comparisonsA).arg(p.comparisonsB));
+    m_tagsView->clear();
+}
+
+void ReviewPanel::answerSuggestion(int label)
+{
+    const int index = m_suggestion;
+    if (index < 0 || m_labelNext->answeredRow(index) >= 0) {
+        // Answered already: Ctrl+Z takes it back; move on to one that is not.
+        const int next = m_labelNext->nextUnanswered(std::max(index, 0));
+        if (next >= 0)
+            showSuggestion(next);
+        return;
+    }
+    const SuggestedPair &p = m_labelNext->suggestions()[size_t(index)];
+    QString error;
+    const int row = m_document->addPair(p.a, p.b, label, {}, &error);
+    if (row < 0) {
+        setMessage(tr("Not added: %1").arg(error), true);
+        return;
+    }
+    m_labelNext->setAnswered(index, row, label, -1);
+    const int next = m_labelNext->nextUnanswered(index);
+    if (next >= 0) {
+        showSuggestion(next);
+        return;
+    }
+    showSuggestion(index);
+    setMessage(tr("All %1 suggested pairs are answered and added at the end of the file (Ctrl+S saves); "
+                  "Suggest pairs asks for more.")
+                   .arg(m_labelNext->size()),
+               false);
+}
+
 bool ReviewPanel::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_idFilter && event->type() == QEvent::ShortcutOverride) {
@@ -1003,6 +1153,17 @@ void ReviewPanel::undoOrRedo(bool undo)
     disconnect(watch);
     if (m_document->undoStack()->index() == before)
         return;
+    // A suggested pair's answer taken back (or given again): back to that suggestion.
+    if (const int index = changed >= 0 ? m_labelNext->indexOfRow(changed) : -1; index >= 0) {
+        const LabelDocument::Row &row = m_document->data().row(changed);
+        if (row.removed)
+            m_labelNext->setUnanswered(index);
+        else
+            m_labelNext->setAnswered(index, changed, row.label, row.line);
+        m_bottomTabs->setCurrentWidget(m_labelNext);
+        showSuggestion(index);
+        return;
+    }
     if (changed >= 0 && changed != m_current)
         goToRow(changed);
     else if (m_current >= 0)
@@ -1013,6 +1174,10 @@ void ReviewPanel::goToRow(int row)
 {
     if (!m_document->isOpen() || row < 0 || row >= m_document->data().rowCount())
         return;
+    if (m_suggestion >= 0) { // a pair of the file: out of the suggestions
+        m_suggestion = -1;
+        m_labelNext->setCurrent(-1);
+    }
     if (!passesFilters(row)) {
         const QSignalBlocker b1(m_labelFilter), b2(m_typeFilter), b3(m_tagFilter), b4(m_idFilter), b5(m_changedFilter);
         m_labelFilter->setCurrentIndex(0);
@@ -1056,7 +1221,11 @@ void ReviewPanel::onReset()
     }
     refreshBlindReport();
     m_scoreDiffs.clear();
+    m_itemScores.clear();
     m_list->setScoreDiffs(nullptr);
+    // Suggestions name rows and items of the file as it was.
+    m_suggestion = -1;
+    m_labelNext->clear();
     m_issues->clear();
     m_issuesSummary->setText(tr("Not run yet."));
     const QSignalBlocker b1(m_typeFilter), b2(m_tagFilter), b3(m_sortOrder);
@@ -1207,6 +1376,10 @@ void ReviewPanel::showRow(int row)
 
 void ReviewPanel::refreshCurrent()
 {
+    if (m_suggestion >= 0 && m_suggestion < m_labelNext->size()) {
+        showSuggestion(m_suggestion);
+        return;
+    }
     if (!m_document->isOpen() || m_current < 0 || m_current >= m_document->data().rowCount()) {
         m_left->clear();
         m_right->clear();
@@ -1342,6 +1515,11 @@ void ReviewPanel::updateProgress()
 
 void ReviewPanel::step(int delta)
 {
+    if (m_suggestion >= 0) {
+        const int n = m_labelNext->size();
+        showSuggestion(std::clamp(m_suggestion + delta, 0, n - 1));
+        return;
+    }
     const QVector<int> &rows = m_list->rows();
     if (rows.isEmpty())
         return;
@@ -1361,6 +1539,10 @@ void ReviewPanel::step(int delta)
 
 void ReviewPanel::labelCurrent(int sideLabel)
 {
+    if (m_suggestion >= 0) {
+        answerSuggestion(sideLabel);
+        return;
+    }
     if (m_current < 0 || !m_document->isOpen() || m_document->data().row(m_current).removed)
         return;
     if (m_blind) {

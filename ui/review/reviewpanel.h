@@ -6,6 +6,8 @@
 #include <QVector>
 #include <QWidget>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -34,6 +36,7 @@ struct PairEdit;
 namespace ranker::ui {
 
 class BlindSession;
+class LabelNextTab;
 class FileChangeWatcher;
 class PairCard;
 class PairListModel;
@@ -139,6 +142,13 @@ private:
     void applyBlindAnswers();
     void clearBlindAnswers();
     void toggleHelp();
+    /// "Label next": a batch of pairs to label (the model's scores when one is chosen).
+    void suggestPairsToLabel();
+    /// Shows suggestion `index` in the cards; its answer with 1 / 0 / 2 appends it.
+    void showSuggestion(int index);
+    void answerSuggestion(int label);
+    /// The item's fields as the first line that carries it has them (null when none does).
+    nlohmann::ordered_json itemFields(int item) const;
     void setMessage(const QString &text, bool isError);
     void updateTitle();
     void checkFileOnDisk();
@@ -204,6 +214,9 @@ private:
     QTabWidget *m_bottomTabs = nullptr;
     QWidget *m_checksTab = nullptr;
     QWidget *m_blindTab = nullptr;
+    LabelNextTab *m_labelNext = nullptr;
+    int m_suggestion = -1;            ///< the suggested pair shown in the cards, -1: a row of the file
+    std::vector<double> m_itemScores; ///< the chosen model's score per item, empty without one
     QLabel *m_blindSummary = nullptr;
     QTreeWidget *m_agreementTable = nullptr;
     QPushButton *m_disagreementsButton = nullptr;
