@@ -59,7 +59,7 @@ LabelNextTab::LabelNextTab(QWidget *parent) : QWidget(parent)
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("suggestTable"));
     m_table->setHorizontalHeaderLabels(
-        {tr("#"), tr("Item A"), tr("Item B"), tr("Type"), tr("Model P(A)"), tr("Labelled pairs A / B"), tr("Answer")});
+        {tr("#"), tr("Item A"), tr("Item B"), tr("Type"), tr("Model P(A)"), tr("Labels A / B"), tr("Answer")});
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -68,18 +68,28 @@ LabelNextTab::LabelNextTab(QWidget *parent) : QWidget(parent)
     m_table->setColumnWidth(Number, 36);
     m_table->setColumnWidth(ItemA, 150);
     m_table->setColumnWidth(ItemB, 150);
+    m_table->setColumnWidth(ModelP, 90);
+    m_table->setColumnWidth(Compared, 100);
     connect(m_table, &QTableWidget::cellClicked, this, [this](int row, int) { Q_EMIT suggestionChosen(row); });
     connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) { Q_EMIT suggestionChosen(row); });
 
     m_impliedLabel = new QLabel(this);
     m_impliedLabel->setObjectName(QStringLiteral("impliedSummary"));
     m_impliedLabel->setWordWrap(true);
+    m_showImplied = new QPushButton(tr("Show them"), this);
+    m_showImplied->setObjectName(QStringLiteral("showImpliedButton"));
+    m_showImplied->setCheckable(true);
+    m_showImplied->hide();
     m_implied = new QTreeWidget(this);
     m_implied->setObjectName(QStringLiteral("impliedTree"));
     m_implied->setRootIsDecorated(false);
     m_implied->setHeaderLabels({tr("Implied pair"), tr("by the chain of labels")});
-    m_implied->setMaximumHeight(90);
     m_implied->hide();
+    connect(m_showImplied, &QPushButton::toggled, this, [this](bool on) {
+        m_implied->setVisible(on);
+        m_table->setVisible(!on); // the tab is short: one list at a time
+        m_showImplied->setText(on ? tr("Back to the suggestions") : tr("Show them"));
+    });
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_count);
@@ -90,8 +100,11 @@ LabelNextTab::LabelNextTab(QWidget *parent) : QWidget(parent)
     layout->addLayout(top);
     layout->addWidget(m_summary);
     layout->addWidget(m_table, 1);
-    layout->addWidget(m_impliedLabel);
-    layout->addWidget(m_implied);
+    layout->addWidget(m_implied, 1);
+    auto *impliedRow = new QHBoxLayout;
+    impliedRow->addWidget(m_impliedLabel, 1);
+    impliedRow->addWidget(m_showImplied);
+    layout->addLayout(impliedRow);
 }
 
 int LabelNextTab::count() const
@@ -118,7 +131,8 @@ void LabelNextTab::clear()
     m_rows.clear();
     m_table->setRowCount(0);
     m_implied->clear();
-    m_implied->hide();
+    m_showImplied->setChecked(false);
+    m_showImplied->hide();
     m_impliedLabel->clear();
 }
 
@@ -165,7 +179,8 @@ void LabelNextTab::setSuggestions(const Suggestions &found, const Dataset &ds, c
                                                      qs(ds.items[size_t(implied.other)].id)),
                                             chain.join(QStringLiteral(" > "))});
         }
-        m_implied->setVisible(m_implied->topLevelItemCount() > 0);
+        m_showImplied->setVisible(m_implied->topLevelItemCount() > 0);
+        m_implied->resizeColumnToContents(0);
     } else {
         m_impliedLabel->setText(tr("No pair is set aside as implied by a chain of labels."));
     }

@@ -61,6 +61,7 @@ private:
     QLabel *m_summary = nullptr;
     QTableWidget *m_table = nullptr;
     QLabel *m_impliedLabel = nullptr;
+    QPushButton *m_showImplied = nullptr;
     QTreeWidget *m_implied = nullptr;
     std::vector<SuggestedPair> m_pairs;
     std::vector<int> m_rows; ///< per suggestion: the document row of its answer, -1 before
