@@ -3,6 +3,7 @@
 // and a card shows every field its item carries.
 
 #include "core/label_document.h"
+#include "reviewpaneltestsupport.h"
 #include "reviewtestsupport.h"
 #include "ui/review/blindsession.h"
 #include "ui/review/reviewdocument.h"
@@ -195,20 +196,7 @@ QString ReviewBlindTest::richFile()
 
 std::unique_ptr<ReviewPanel> ReviewBlindTest::shownPanel(const QString &path, int embeddingDim)
 {
-    auto panel = std::make_unique<ReviewPanel>();
-    panel->setJournalPolicy(ReviewPanel::JournalPolicy::Discard);
-    panel->resize(1300, 850);
-    panel->show();
-    if (!QTest::qWaitForWindowExposed(panel.get()))
-        return nullptr;
-    panel->activateWindow();
-    if (!QTest::qWaitForWindowActive(panel.get()))
-        return nullptr;
-    QSignalSpy opened(panel.get(), &ReviewPanel::fileOpened);
-    if (!panel->openFile(path, embeddingDim) || !opened.wait(20000))
-        return nullptr;
-    panel->findChild<QTableView *>(QStringLiteral("pairTable"))->setFocus();
-    return panel;
+    return test::shownReviewPanel(path, embeddingDim, ReviewPanel::JournalPolicy::Discard);
 }
 
 void ReviewBlindTest::agreement_kappaOfKnownTables_data()

@@ -2,6 +2,7 @@
 
 #include "core/label_document.h"
 #include "core/model.h"
+#include "reviewpaneltestsupport.h"
 #include "reviewtestsupport.h"
 #include "ui/review/blindsession.h"
 #include "ui/review/reviewdocument.h"
@@ -97,20 +98,7 @@ QString ReviewPanelTest::copyOfSample()
 
 std::unique_ptr<ReviewPanel> ReviewPanelTest::shownPanel(const QString &path)
 {
-    auto panel = std::make_unique<ReviewPanel>();
-    panel->setJournalPolicy(ReviewPanel::JournalPolicy::Replay);
-    panel->resize(1300, 850);
-    panel->show();
-    if (!QTest::qWaitForWindowExposed(panel.get()))
-        return nullptr;
-    panel->activateWindow();
-    if (!QTest::qWaitForWindowActive(panel.get()))
-        return nullptr;
-    QSignalSpy opened(panel.get(), &ReviewPanel::fileOpened);
-    if (!panel->openFile(path, 32) || !opened.wait(20000))
-        return nullptr;
-    panel->findChild<QTableView *>(QStringLiteral("pairTable"))->setFocus();
-    return panel;
+    return test::shownReviewPanel(path, 32, ReviewPanel::JournalPolicy::Replay);
 }
 
 void ReviewPanelTest::labelTenUndoThree_savedFileDiffersInExactlySevenLines()
