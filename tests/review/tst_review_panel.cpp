@@ -575,7 +575,13 @@ void ReviewPanelTest::labelNext_suggestedPairsAnsweredWithKeysAreAppended()
     // The cards show the first suggestion, and its banner asks.
     auto *banner = panel->findChild<QLabel *>(QStringLiteral("verdictBanner"));
     QVERIFY2(banner->text().startsWith(QStringLiteral("Suggested pair 1 of 5")), qPrintable(banner->text()));
-    QVERIFY(panel->grab().width() > 0);
+    auto cardTitle = [&](const char *card) {
+        return panel->findChild<QWidget *>(QLatin1String(card))
+            ->findChild<QLabel *>(QStringLiteral("cardTitle"))
+            ->text();
+    };
+    QVERIFY2(cardTitle("cardLeft").contains(suggested[0].first), qPrintable(cardTitle("cardLeft")));
+    QVERIFY2(cardTitle("cardRight").contains(suggested[0].second), qPrintable(cardTitle("cardRight")));
 
     // Answered with the review keys, wherever focus is in the place: 1, 2, 0, 1, 2.
     QWidget *keys = panel->findChild<QTableView *>(QStringLiteral("pairTable"));
@@ -617,6 +623,19 @@ void ReviewPanelTest::labelNext_suggestedPairsAnsweredWithKeysAreAppended()
     // A click on a pair of the file leaves the suggestions.
     panel->goToRow(3);
     QVERIFY(!banner->text().startsWith(QStringLiteral("Suggested")));
+    // Blind mode leaves them too and cannot ask for more: an answer there would be a new label.
+    auto *suggest = panel->findChild<QPushButton *>(QStringLiteral("suggestButton"));
+    QVERIFY(table->rowCount() > 0);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualItemRect(table->item(0, 1)).center());
+    QVERIFY(banner->text().startsWith(QStringLiteral("Suggested")));
+    panel->findChild<QCheckBox *>(QStringLiteral("blindMode"))->setChecked(true);
+    QVERIFY(!banner->text().startsWith(QStringLiteral("Suggested")));
+    QVERIFY(!suggest->isEnabled());
+    const int rows = doc.rowCount();
+    QTest::keyClick(keys, Qt::Key_1);
+    QCOMPARE(doc.rowCount(), rows); // a blind answer, not an appended pair
+    panel->findChild<QCheckBox *>(QStringLiteral("blindMode"))->setChecked(false);
+    QVERIFY(suggest->isEnabled());
 }
 
 void ReviewPanelTest::modelAssisted_sortsByDisagreement()

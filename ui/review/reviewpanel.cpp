@@ -1684,6 +1684,12 @@ void ReviewPanel::setBlind(bool blind)
     if (blind)
         m_blindSeed = QRandomGenerator::global()->generate();
     m_blind = blind;
+    // A suggestion's answer becomes a label: not while the labels are hidden.
+    m_labelNext->setSuggestEnabled(!blind, tr("Not in blind mode: an answer here becomes a new label"));
+    if (blind && m_suggestion >= 0) {
+        m_suggestion = -1;
+        m_labelNext->setCurrent(-1);
+    }
     if (blind) {
         // Filtering by label or tag, or ordering by the model's disagreement, would tell the label.
         const QSignalBlocker b1(m_labelFilter), b2(m_tagFilter), b3(m_sortOrder), b4(m_disagreementsButton);
