@@ -11,9 +11,12 @@
 #include "ui/trainingworker.h"
 #include "ui/trainpanel.h"
 
+#include <QAbstractItemView>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -24,32 +27,48 @@
 #include <QTableView>
 #include <QTimer>
 
+#include <memory>
+
 using namespace ranker;
 
 namespace {
 
 /// Answers the next file dialog with `path`, as a person picking the file would: types it and
-/// presses Open, again until the dialog has gone (it may not take keys before it is fully shown).
-void answerFileDialog(const QString &path, int attempts = 200)
+/// presses Return, again until the dialog has gone. The dialog may be slow to appear (a sanitizer
+/// build on shared cores took over a second), so it is looked for until it has been seen and
+/// closed, for at most a minute; a dialog still open then is rejected so the test fails, not hangs.
+void answerFileDialog(const QString &path)
 {
-    QTimer::singleShot(100, [path, attempts] {
+    auto *timer = new QTimer(qApp);
+    auto clock = std::make_shared<QElapsedTimer>();
+    auto seen = std::make_shared<bool>(false);
+    clock->start();
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, path, clock, seen] {
+        QFileDialog *dialog = nullptr;
         for (QWidget *w : QApplication::topLevelWidgets())
-            if (auto *dialog = qobject_cast<QFileDialog *>(w); dialog && dialog->isVisible()) {
-                if (auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))) {
-                    name->setFocus();
-                    name->clear();
-                    QTest::keyClicks(name, path);
-                    QTest::keyClick(name, Qt::Key_Return);
-                }
-                break;
+            if (auto *d = qobject_cast<QFileDialog *>(w); d && d->isVisible())
+                dialog = d;
+        if (dialog && clock->elapsed() > 60000) {
+            dialog->reject();
+            dialog = nullptr;
+        }
+        if (dialog) {
+            *seen = true;
+            if (auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))) {
+                name->setFocus();
+                name->clear();
+                QTest::keyClicks(name, path);
+                // The completer's list may have opened over the field: Return would go to it.
+                if (name->completer() && name->completer()->popup()->isVisible())
+                    name->completer()->popup()->hide();
+                QTest::keyClick(name, Qt::Key_Return);
             }
-        bool open = false;
-        for (QWidget *w : QApplication::topLevelWidgets())
-            open = open || (qobject_cast<QFileDialog *>(w) && w->isVisible());
-        // Not shown yet, or still open: look again.
-        if ((open || attempts > 190) && attempts > 0)
-            answerFileDialog(path, attempts - 1);
+        } else if (*seen || clock->elapsed() > 60000) {
+            timer->deleteLater();
+            timer->stop();
+        }
     });
+    timer->start(250);
 }
 
 /// The text of `column` in the History row of `folder`.
