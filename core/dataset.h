@@ -56,6 +56,17 @@ struct LoadOptions
     /// Called every few MiB read (inside a long line too) with bytes read so far and the file
     /// size; return false to cancel.
     std::function<bool(uint64_t done, uint64_t total)> progress;
+    /// Also record where every line lies (Dataset::lineSpans): an editor then needs no second
+    /// pass over the file to find its lines.
+    bool keepLineSpans = false;
+};
+
+/// Where one line of a dataset's file lies.
+struct LineSpan
+{
+    uint64_t offset = 0;
+    uint32_t length = 0;    ///< without the terminator (a "\r" before the "\n" is counted here)
+    uint8_t terminator = 0; ///< 1 when a "\n" follows, 0 for a last line without one
 };
 
 /// A loaded JSONL file of pairwise preferences.
@@ -77,6 +88,8 @@ struct Dataset
 
     std::vector<Diagnostic> skipped;  ///< bad lines: not data
     std::vector<Diagnostic> warnings; ///< kept, but worth a look (an id reused with other content, …)
+    /// Every line's place in the file, blank and bad ones included, when LoadOptions::keepLineSpans.
+    std::vector<LineSpan> lineSpans;
 
     int64_t itemsWithoutEmbedding = 0;
     int64_t itemsResolvedFromEmbeddingsFile = 0;

@@ -260,40 +260,31 @@ void LabelDocument::open(const std::string &path, int embeddingDim, std::functio
     LoadOptions options;
     options.embeddingDim = embeddingDim;
     options.progress = std::move(progress);
+    options.keepLineSpans = true; // the lines are found while parsing: the file is read once
     auto ds = std::make_shared<Dataset>(loadDataset(path, options));
+    std::vector<LineSpan> lines = std::move(ds->lineSpans);
+    ds->lineSpans.clear();
+    ds->lineSpans.shrink_to_fit();
+    takeOver(std::move(ds), std::move(lines));
+}
 
+void LabelDocument::open(std::shared_ptr<const Dataset> loaded)
+{
+    if (!loaded)
+        throw Error("no dataset to review");
+    if (int64_t(loaded->lineSpans.size()) != loaded->lines)
+        throw Error(loaded->path + ": the dataset was read without its line positions; open the file instead");
+    std::vector<LineSpan> lines = loaded->lineSpans;
+    takeOver(std::move(loaded), std::move(lines));
+}
+
+void LabelDocument::takeOver(std::shared_ptr<const Dataset> loaded, std::vector<LineSpan> lines)
+{
+    const std::string path = loaded->path;
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw Error(path + ": cannot open: " + std::strerror(errno));
-    // Line offsets: the same split as loadDataset's (on '\n'; a last line without one counts).
-    std::vector<LineRef> lines;
-    lines.reserve(size_t(ds->lines) + 1);
-    {
-        std::vector<char> buffer(size_t(8) << 20);
-        uint64_t fileOffset = 0, lineStart = 0;
-        for (;;) {
-            ssize_t got = ::pread(fd, buffer.data(), buffer.size(), off_t(fileOffset));
-            if (got < 0) {
-                if (errno == EINTR)
-                    continue;
-                int error = errno;
-                ::close(fd);
-                throw Error(path + ": read error: " + std::strerror(error));
-            }
-            if (got == 0)
-                break;
-            const char *p = buffer.data(), *end = p + got;
-            while (const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)))) {
-                uint64_t at = fileOffset + uint64_t(nl - buffer.data());
-                lines.push_back({lineStart, uint32_t(at - lineStart), 1});
-                lineStart = at + 1;
-                p = nl + 1;
-            }
-            fileOffset += uint64_t(got);
-        }
-        if (fileOffset > lineStart)
-            lines.push_back({lineStart, uint32_t(fileOffset - lineStart), 0});
-    }
+    std::shared_ptr<const Dataset> ds = std::move(loaded);
 
     if (m_fd >= 0)
         ::close(m_fd);
@@ -307,7 +298,8 @@ void LabelDocument::open(const std::string &path, int embeddingDim, std::functio
     m_fileSha256 = ds->sha256;
     m_file = fileIdentityOf(m_fd);
     if (!m_file.sameVersion(ds->file) || int64_t(m_lines.size()) != ds->lines)
-        throw Error(path + ": the file changed while it was being opened; open it again");
+        throw Error(path + ": the file changed since it was read; open it again");
+    m_datasetMatchesFile = true;
     m_rowsCompacted = false;
     m_pendingJournal.clear();
     m_eol = "\n";
@@ -386,7 +378,7 @@ std::vector<std::string> LabelDocument::knownTags() const
 
 std::string LabelDocument::readLine(int64_t line) const
 {
-    const LineRef &ref = m_lines[size_t(line)];
+    const LineSpan &ref = m_lines[size_t(line)];
     std::string out(ref.length, '\0');
     size_t done = 0;
     while (done < out.size()) {
@@ -725,12 +717,15 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
         }
     };
 
-    std::vector<LineRef> newLines;
+    std::vector<LineSpan> newLines;
     std::vector<int64_t> newRowLine(m_rows.size(), -1);
-    if (adopt)
+    std::vector<int64_t> newLineOf; // old line → its line in the new file; -1: removed
+    if (adopt) {
         newLines.reserve(m_lines.size());
+        newLineOf.assign(m_lines.size(), -1);
+    }
     for (size_t l = 0; l < m_lines.size() && !error; ++l) {
-        const LineRef &ref = m_lines[l];
+        const LineSpan &ref = m_lines[l];
         int32_t rowIndex = m_lineToRow[l];
         const Row *row = rowIndex >= 0 ? &m_rows[size_t(rowIndex)] : nullptr;
         if (row && row->removed)
@@ -748,6 +743,8 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
             if (adopt)
                 newLines.push_back({start, ref.length, ref.terminator});
         }
+        if (adopt)
+            newLineOf[l] = int64_t(newLines.size()) - 1;
         if (row)
             newRowLine[size_t(rowIndex)] = int64_t(newLines.size()) - 1;
     }
@@ -834,6 +831,75 @@ void LabelDocument::writeTo(const std::string &target, bool adopt)
     m_lineToRow.assign(m_lines.size(), -1);
     for (size_t r = 0; r < m_rows.size(); ++r)
         m_lineToRow[size_t(m_rows[r].line)] = int32_t(r);
+    rebuildDataset(newLineOf, written);
+}
+
+void LabelDocument::rebuildDataset(const std::vector<int64_t> &newLineOf, uint64_t bytes)
+{
+    // What loadDataset would make of the file just written, from what the document knows. The
+    // items keep their order, so this is exact unless a removed pair was an item's first
+    // appearance (reading the file would then order the items differently, or drop one).
+    auto ds = std::make_shared<Dataset>();
+    const Dataset &old = *m_dataset;
+    auto moved = [&](int64_t line) { // 1-based old line → 1-based new line, 0 when removed
+        return line >= 1 && size_t(line) <= newLineOf.size() && newLineOf[size_t(line - 1)] >= 0
+                   ? newLineOf[size_t(line - 1)] + 1
+                   : 0;
+    };
+    bool exact = true;
+    ds->path = m_path;
+    ds->sha256 = m_fileSha256;
+    ds->file = m_file;
+    ds->fileBytes = bytes;
+    ds->lines = int64_t(m_lines.size());
+    ds->blankLines = old.blankLines; // blank lines are never removed
+    ds->embeddingDim = old.embeddingDim;
+    ds->items = old.items;
+    for (Item &item : ds->items) {
+        item.firstLine = moved(item.firstLine);
+        exact = exact && item.firstLine > 0;
+    }
+    ds->embeddings = old.embeddings;
+    ds->metricNames = old.metricNames;
+    std::set<std::string> tagSet;
+    for (const Row &row : m_rows)
+        tagSet.insert(row.tags.begin(), row.tags.end());
+    ds->reasonTagNames.assign(tagSet.begin(), tagSet.end());
+    ds->pairs.reserve(m_rows.size());
+    for (const Row &row : m_rows) {
+        Pair pair;
+        pair.a = row.a;
+        pair.b = row.b;
+        pair.label = int8_t(row.label);
+        for (const std::string &tag : row.tags)
+            pair.reasonTags.push_back(int(std::lower_bound(ds->reasonTagNames.begin(), ds->reasonTagNames.end(), tag) -
+                                          ds->reasonTagNames.begin()));
+        pair.similarity = row.similarity;
+        pair.hasSimilarity = row.hasSimilarity;
+        pair.line = row.line + 1;
+        ds->pairs.push_back(std::move(pair));
+    }
+    for (Diagnostic d : old.skipped) { // bad lines stay as they were: only their numbers move
+        d.line = moved(d.line);
+        ds->skipped.push_back(std::move(d));
+    }
+    for (Diagnostic d : old.warnings) {
+        if (d.line == 0) {
+            // What happened to the file while it was read is over: the saved file is whole.
+            if (d.reason.rfind("the file was ", 0) != 0)
+                ds->warnings.push_back(std::move(d));
+            continue;
+        }
+        d.line = moved(d.line);
+        exact = exact && d.line > 0;
+        if (d.line > 0)
+            ds->warnings.push_back(std::move(d));
+    }
+    ds->lineSpans = m_lines;
+    ds->itemsWithoutEmbedding = old.itemsWithoutEmbedding;
+    ds->itemsResolvedFromEmbeddingsFile = old.itemsResolvedFromEmbeddingsFile;
+    m_dataset = std::move(ds);
+    m_datasetMatchesFile = exact;
 }
 
 LabelDocument::DiskState LabelDocument::diskState() const
@@ -1092,7 +1158,7 @@ ConsistencyReport LabelDocument::checkConsistency(size_t maxCycles) const
 
 size_t LabelDocument::approximateBytes() const
 {
-    size_t bytes = m_lines.capacity() * sizeof(LineRef) + m_lineToRow.capacity() * sizeof(int32_t) +
+    size_t bytes = m_lines.capacity() * sizeof(LineSpan) + m_lineToRow.capacity() * sizeof(int32_t) +
                    m_rows.capacity() * sizeof(Row);
     for (const Row &row : m_rows) {
         for (const auto &t : row.tags)

@@ -128,6 +128,13 @@ public:
      * @throw Error when the file cannot be read; Cancelled when `progress` returned false.
      */
     void open(const std::string &path, int embeddingDim, std::function<bool(uint64_t, uint64_t)> progress = {});
+    /**
+     * Opens the file of a dataset already read with LoadOptions::keepLineSpans, without reading
+     * it again: the document shares `loaded`.
+     * @throw Error when the file changed since it was read (or cannot be opened), or when
+     *        `loaded` has no line spans.
+     */
+    void open(std::shared_ptr<const Dataset> loaded);
 
     const std::string &path() const { return m_path; }
     static std::string journalPathFor(const std::string &path);
@@ -137,6 +144,13 @@ public:
     /// Items, metric names, skipped lines and warnings as loaded. Its `pairs` are the file as opened.
     const Dataset &dataset() const { return *m_dataset; }
     std::shared_ptr<const Dataset> sharedDataset() const { return m_dataset; }
+    /**
+     * True when dataset() is what reading the file would give. A save updates the dataset in
+     * memory (labels, tags, pairs added and removed, line numbers); it is not exact only when a
+     * removed pair was where an item first appeared (reading the file orders items by first
+     * appearance): read the file again then.
+     */
+    bool datasetMatchesFile() const { return m_datasetMatchesFile; }
 
     int32_t rowCount() const { return int32_t(m_rows.size()); }
     const Row &row(int32_t row) const { return m_rows[size_t(row)]; }
@@ -218,13 +232,9 @@ public:
     size_t approximateBytes() const;
 
 private:
-    struct LineRef
-    {
-        uint64_t offset = 0;
-        uint32_t length = 0;    ///< without the terminator
-        uint8_t terminator = 0; ///< bytes of "\n" or "\r\n" after it (the '\r' is counted in length)
-    };
-
+    void takeOver(std::shared_ptr<const Dataset> loaded, std::vector<LineSpan> lines);
+    /// After a save: the dataset of the file written (`newLineOf`: old line → new, -1 removed).
+    void rebuildDataset(const std::vector<int64_t> &newLineOf, uint64_t bytes);
     std::string readLine(int64_t line) const;
     std::string baseText(const Row &row) const;
     std::string itemJson(int32_t item) const;
@@ -235,8 +245,8 @@ private:
     void requireReadableBase() const;
 
     std::string m_path;
-    std::shared_ptr<Dataset> m_dataset;
-    std::vector<LineRef> m_lines;
+    std::shared_ptr<const Dataset> m_dataset;
+    std::vector<LineSpan> m_lines;
     std::vector<int32_t> m_lineToRow; ///< -1 for blank and skipped lines
     std::vector<Row> m_rows;
     std::string m_fileSha256;
@@ -244,6 +254,7 @@ private:
     int m_fd = -1;       ///< the file, open for reading lines on demand
     FileIdentity m_file; ///< the file as read or last saved
     bool m_rowsCompacted = false;
+    bool m_datasetMatchesFile = true;
     bool m_replaying = false;
     int m_journalFd = -1;
     std::vector<std::string> m_pendingJournal;

@@ -99,6 +99,7 @@ void LoadWorker::load(const QString &path, int embeddingDim, const QString &embe
         if (dim == 0 && !embeddingsPath.isEmpty())
             dim = detectEmbeddingDim(embeddingsPath);
         options.embeddingsPath = embeddingsPath.toStdString();
+        options.keepLineSpans = true; // so that the Review place can edit it without reading it again
         options.embeddingDim = dim > 0 ? dim : TrainConfig{}.embeddingDim;
         QElapsedTimer throttle;
         throttle.start();

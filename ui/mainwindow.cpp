@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "core/dataset.h"
+#include "core/label_document.h"
 #include "core/metadata.h"
 #include "core/model.h"
 #include "core/version.h"
@@ -163,9 +164,19 @@ MainWindow::MainWindow(QWidget *parent)
     // Another program may change or remove the open dataset's file: say so, and offer to read it again.
     m_datasetWatcher = std::make_unique<FileChangeWatcher>(this, 300, [this] { checkDatasetOnDisk(); });
     // Labels saved in the Review place are what the next run should train on.
+    // The saved document knows the new file: its dataset is taken as it is, not read again
+    // (unless the save changed the order the items first appear in, or embeddings came from a
+    // separate file the document did not read). A Save As moves the whole window to the new file.
     connect(m_reviewPanel->document(), &ReviewDocument::saved, this, [this](const QString &path) {
-        if (m_dataset && QFileInfo(path) == QFileInfo(QString::fromStdString(m_dataset->path)))
+        if (!m_dataset)
+            return;
+        const LabelDocument &document = m_reviewPanel->document()->data();
+        if (document.datasetMatchesFile() && m_embeddingsPath.isEmpty())
+            showDataset(document.sharedDataset(), -1);
+        else if (QFileInfo(path) == QFileInfo(QString::fromStdString(m_dataset->path)))
             reloadDataset();
+        else
+            openDataset(path, m_dataset->embeddingDim, m_embeddingsPath);
     });
     connect(m_trainPanel, &TrainPanel::reloadRequested, this, [this](int dim) {
         if (m_dataset)
@@ -384,9 +395,20 @@ void MainWindow::openInitialDataset(const QString &path)
 
 void MainWindow::onLoaded(const DatasetPtr &dataset, qint64 milliseconds)
 {
+    m_embeddingsPath = m_loader->currentEmbeddingsPath();
+    showDataset(dataset, milliseconds);
+    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(QString::fromStdString(dataset->path)).fileName()), 5000);
+    if (std::exchange(m_trainAfterLoad, false)) {
+        m_trainPanel->showNotice(tr("Loaded the run's dataset, %1: the form holds the run's settings.")
+                                     .arg(QFileInfo(QString::fromStdString(dataset->path)).fileName()));
+        setPlace(TrainPlace);
+    }
+}
+
+void MainWindow::showDataset(const DatasetPtr &dataset, qint64 milliseconds)
+{
     m_datasetPanel->hideLoading();
     DatasetPtr previous = std::exchange(m_dataset, dataset);
-    m_embeddingsPath = m_loader->currentEmbeddingsPath();
     m_datasetPanel->setDataset(dataset, milliseconds, m_embeddingsPath);
     m_trainPanel->setDataset(dataset, m_embeddingsPath);
     if (m_rankingView)
@@ -416,12 +438,6 @@ void MainWindow::onLoaded(const DatasetPtr &dataset, qint64 milliseconds)
     if (m_places->currentIndex() == int(ReviewPlace))
         syncReviewPanel();
     m_trainAction->setEnabled(!m_trainPanel->isTraining());
-    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
-    if (std::exchange(m_trainAfterLoad, false)) {
-        m_trainPanel->showNotice(
-            tr("Loaded the run's dataset, %1: the form holds the run's settings.").arg(QFileInfo(path).fileName()));
-        setPlace(TrainPlace);
-    }
 }
 
 void MainWindow::refreshHistory()
@@ -495,7 +511,12 @@ void MainWindow::syncReviewPanel()
         return;
     if (m_reviewPanel->hasUnsavedChanges() && !m_reviewPanel->maybeSave())
         return;
-    m_reviewPanel->openFile(path, m_reviewDim);
+    // The window has read the file, with its lines' places: the Review place does not read it again.
+    if (m_dataset && QString::fromStdString(m_dataset->path) == path &&
+        int64_t(m_dataset->lineSpans.size()) == m_dataset->lines)
+        m_reviewPanel->openDataset(m_dataset);
+    else
+        m_reviewPanel->openFile(path, m_reviewDim);
 }
 
 void MainWindow::reloadDataset()

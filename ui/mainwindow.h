@@ -69,6 +69,8 @@ private:
     void chooseEmbeddingsFile();
     void showPreferences();
     void onLoaded(const DatasetPtr &dataset, qint64 milliseconds);
+    /// Makes `dataset` the window's, in every place (`milliseconds` < 0: not shown as a read time).
+    void showDataset(const DatasetPtr &dataset, qint64 milliseconds);
     void refreshHistory();
     void applyRunConfig(const QString &configJson);
     /// Train again / Continue: the run's dataset is loaded when it is another file that is still on

@@ -1,10 +1,12 @@
 // The byte-preserving review document: patching lines, saving, the journal, consistency checks.
 
+#include "core/dataset.h"
 #include "core/error.h"
 #include "core/label_document.h"
 #include "reviewtestsupport.h"
 
 #include <QDir>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,6 +34,9 @@ private Q_SLOTS:
     void staleJournal_isNotReplayed();
     void saveIntoFullDisk_failsAndLeavesOriginal();
     void exportRows_writesJustThosePairs_saveAsMovesOn();
+    void openFromLoadedDataset_readsNoFileAgain();
+    void save_datasetInMemoryIsWhatReadingTheFileGives();
+    void save_removingAnItemsFirstPair_saysReadItAgain();
 
 private:
     QString fixture(const QByteArray &bytes, const QString &name = QStringLiteral("pairs.jsonl"));
@@ -356,6 +361,157 @@ void LabelDocumentTest::exportRows_writesJustThosePairs_saveAsMovesOn()
              pairLine("a", "b", 1) + "\n" + pairLine("b", "c", 0) + "\n" + pairLine("c", "d", -1) + "\n");
     QVERIFY(!QFile::exists(QString::fromStdString(LabelDocument::journalPathFor(path.toStdString()))));
     QVERIFY(!doc.hasUnsavedChanges());
+}
+
+namespace {
+
+/// Every field a reading of the file gives, compared one by one.
+QString differences(const Dataset &a, const Dataset &b)
+{
+    QStringList out;
+    auto check = [&](bool same, const char *what) {
+        if (!same)
+            out << QString::fromLatin1(what);
+    };
+    check(a.path == b.path, "path");
+    check(a.sha256 == b.sha256, "sha256");
+    check(a.fileBytes == b.fileBytes, "fileBytes");
+    check(a.lines == b.lines, "lines");
+    check(a.blankLines == b.blankLines, "blankLines");
+    check(a.embeddingDim == b.embeddingDim, "embeddingDim");
+    check(a.file.sameVersion(b.file), "file identity");
+    check(a.items.size() == b.items.size(), "item count");
+    for (size_t i = 0; i < std::min(a.items.size(), b.items.size()); ++i) {
+        check(a.items[i].id == b.items[i].id, "item ids/order");
+        check(a.items[i].firstLine == b.items[i].firstLine, "item firstLine");
+        check(a.items[i].metrics == b.items[i].metrics, "item metrics");
+    }
+    check(a.embeddings == b.embeddings, "embeddings");
+    check(a.metricNames == b.metricNames, "metricNames");
+    check(a.reasonTagNames == b.reasonTagNames, "reasonTagNames");
+    check(a.pairs.size() == b.pairs.size(), "pair count");
+    for (size_t p = 0; p < std::min(a.pairs.size(), b.pairs.size()); ++p) {
+        const Pair &x = a.pairs[p], &y = b.pairs[p];
+        check(x.a == y.a && x.b == y.b, "pair items");
+        check(x.label == y.label, "pair label");
+        check(x.reasonTags == y.reasonTags, "pair tags");
+        check(x.line == y.line, "pair line");
+        check(x.hasSimilarity == y.hasSimilarity && x.similarity == y.similarity, "pair similarity");
+    }
+    check(a.skipped.size() == b.skipped.size(), "skipped count");
+    for (size_t d = 0; d < std::min(a.skipped.size(), b.skipped.size()); ++d)
+        check(a.skipped[d].line == b.skipped[d].line && a.skipped[d].reason == b.skipped[d].reason, "skipped");
+    check(a.warnings.size() == b.warnings.size(), "warning count");
+    check(a.lineSpans.size() == b.lineSpans.size(), "line span count");
+    for (size_t l = 0; l < std::min(a.lineSpans.size(), b.lineSpans.size()); ++l)
+        check(a.lineSpans[l].offset == b.lineSpans[l].offset && a.lineSpans[l].length == b.lineSpans[l].length &&
+                  a.lineSpans[l].terminator == b.lineSpans[l].terminator,
+              "line spans");
+    out.removeDuplicates();
+    return out.join(QStringLiteral(", "));
+}
+
+Dataset readWithSpans(const QString &path)
+{
+    LoadOptions options;
+    options.embeddingDim = 2;
+    options.keepLineSpans = true;
+    return loadDataset(path.toStdString(), options);
+}
+
+} // namespace
+
+void LabelDocumentTest::openFromLoadedDataset_readsNoFileAgain()
+{
+    QByteArray file =
+        pairLine("a", "b", 1) + "\r\n\r\n" + pairLine("b", "c", 0) + "\r\nnot json\r\n" + pairLine("c", "d", -1);
+    QString path = fixture(file);
+    auto loaded = std::make_shared<const Dataset>(readWithSpans(path));
+    QCOMPARE(loaded->lineSpans.size(), size_t(5));
+    QCOMPARE(loaded->lineSpans[1].offset, uint64_t(pairLine("a", "b", 1).size() + 2));
+    QCOMPARE(loaded->lineSpans[4].terminator, uint8_t(0)); // the last line has no newline
+    LabelDocument doc;
+    doc.open(loaded);
+    QCOMPARE(doc.sharedDataset().get(), loaded.get()); // shared, not read again
+    QCOMPARE(doc.rowCount(), 3);
+    QCOMPARE(doc.lineText(2), QString::fromLatin1(pairLine("c", "d", -1)).toStdString());
+    doc.setLabel(1, -1);
+    doc.save();
+    QCOMPARE(test::readAll(path),
+             pairLine("a", "b", 1) + "\r\n\r\n" + pairLine("b", "c", -1) + "\r\nnot json\r\n" + pairLine("c", "d", -1));
+    QCOMPARE(differences(doc.dataset(), readWithSpans(path)), QString());
+
+    // A dataset read without its lines' places cannot be edited without reading it again.
+    LoadOptions plain;
+    plain.embeddingDim = 2;
+    auto withoutSpans = std::make_shared<const Dataset>(loadDataset(path.toStdString(), plain));
+    QVERIFY(withoutSpans->lineSpans.empty());
+    LabelDocument other;
+    QVERIFY_THROWS_EXCEPTION(Error, other.open(withoutSpans));
+    // Nor one whose file changed since it was read.
+    auto before = std::make_shared<const Dataset>(readWithSpans(path));
+    QVERIFY(test::writeAll(path, pairLine("x", "y", 1) + "\n"));
+    try {
+        other.open(before);
+        QFAIL("a changed file was taken for the dataset read before");
+    } catch (const Error &e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("changed since it was read")), e.what());
+    }
+}
+
+void LabelDocumentTest::save_datasetInMemoryIsWhatReadingTheFileGives()
+{
+    // Items first seen in pairs that stay; a later pair removed, labels and tags changed (a new
+    // tag among them), a pair added, a bad line and a blank line that keep their places.
+    QByteArray file = pairLine("a", "b", 1, R"(,"reason_tags":["clarity"],"similarity":0.25)") + "\n" +
+                      pairLine("c", "d", 0) + "\n\n" + pairLine("a", "c", -1) + "\n{broken\n" +
+                      pairLine("b", "d", 1, R"(,"reason_tags":["relevance"])") + "\n" + pairLine("d", "a", 0) + "\n";
+    QString path = fixture(file);
+    LabelDocument doc;
+    doc.open(path.toStdString(), 2);
+    QCOMPARE(doc.rowCount(), 5);
+    doc.setLabel(0, -1);
+    doc.setTags(1, {"brevity", "clarity"});
+    doc.setRemoved(2, true);                     // a vs c: neither item first appears there
+    doc.setTags(3, {});                          // "relevance" is then in no pair
+    QCOMPARE(doc.addPair(1, 2, 1, {"zeal"}), 5); // b vs c
+    doc.save();
+    QVERIFY(doc.rowsCompacted());
+    QVERIFY(doc.datasetMatchesFile());
+    const Dataset reread = readWithSpans(path);
+    QCOMPARE(differences(doc.dataset(), reread), QString());
+    QCOMPARE(doc.dataset().reasonTagNames, (std::vector<std::string>{"brevity", "clarity", "zeal"}));
+    QCOMPARE(doc.dataset().skipped.size(), size_t(1));
+    QCOMPARE(doc.dataset().skipped[0].line, int64_t(4)); // line 5 before: the removed pair was above it
+    // A second save on the updated document stays exact.
+    doc.setLabel(0, 0);
+    doc.save();
+    QCOMPARE(differences(doc.dataset(), readWithSpans(path)), QString());
+    // Save As: the dataset is the new file's.
+    const QString elsewhere = m_dir.filePath(QStringLiteral("elsewhere.jsonl"));
+    doc.setLabel(1, 1);
+    doc.saveAs(elsewhere.toStdString());
+    QCOMPARE(differences(doc.dataset(), readWithSpans(elsewhere)), QString());
+}
+
+void LabelDocumentTest::save_removingAnItemsFirstPair_saysReadItAgain()
+{
+    // "c" first appears in the pair removed: reading the file orders the items differently.
+    QByteArray file = pairLine("a", "b", 1) + "\n" + pairLine("c", "a", 0) + "\n" + pairLine("b", "c", 1) + "\n";
+    QString path = fixture(file);
+    LabelDocument doc;
+    doc.open(path.toStdString(), 2);
+    doc.setRemoved(1, true);
+    doc.save();
+    QVERIFY(!doc.datasetMatchesFile());
+    const Dataset reread = readWithSpans(path);
+    QCOMPARE(reread.items.size(), size_t(3));
+    QVERIFY(!differences(doc.dataset(), reread).isEmpty());    // the items are in another order
+    QCOMPARE(doc.dataset().pairs.size(), reread.pairs.size()); // the pairs are right all the same
+    QCOMPARE(doc.dataset().pairs[1].line, int64_t(2));
+    // Opening again makes it exact.
+    doc.open(path.toStdString(), 2);
+    QVERIFY(doc.datasetMatchesFile());
 }
 
 QTEST_GUILESS_MAIN(LabelDocumentTest)

@@ -626,25 +626,42 @@ void ReviewPanel::buildActions()
 
 bool ReviewPanel::openFile(const QString &path, int embeddingDim)
 {
+    m_embeddingDim = embeddingDim;
+    return startOpen(path,
+                     [file = path.toStdString(), embeddingDim](LabelDocument &document, const Progress &progress) {
+                         document.open(file, embeddingDim, progress);
+                     });
+}
+
+bool ReviewPanel::openDataset(const std::shared_ptr<const Dataset> &dataset)
+{
+    if (!dataset)
+        return false;
+    m_embeddingDim = dataset->embeddingDim;
+    // The window's reading of the file: only the journal is read here (issue 13: one read).
+    return startOpen(QString::fromStdString(dataset->path),
+                     [dataset](LabelDocument &document, const Progress &) { document.open(dataset); });
+}
+
+bool ReviewPanel::startOpen(const QString &path, std::function<void(LabelDocument &, const Progress &)> open)
+{
     if (m_loadThread) {
         setMessage(tr("Still opening the previous file."), true);
         return false;
     }
-    m_embeddingDim = embeddingDim;
     // Reading an 850 MB file takes seconds: never on the GUI thread.
     m_cancelLoad = std::make_shared<std::atomic_bool>(false);
     auto cancel = m_cancelLoad;
-    std::string file = path.toStdString();
     setMessage(tr("Opening %1…").arg(path), false);
     m_progress->setRange(0, 100);
     m_progress->setFormat(tr("loading %p%"));
     m_progress->setValue(0);
-    m_loadThread = QThread::create([this, file, embeddingDim, cancel, path] {
+    m_loadThread = QThread::create([this, open = std::move(open), cancel, path] {
         auto document = std::make_shared<LabelDocument>();
         QString error;
         try {
             int lastPercent = -1;
-            document->open(file, embeddingDim, [&](uint64_t done, uint64_t total) {
+            open(*document, [&](uint64_t done, uint64_t total) {
                 int percent = total ? int(done * 100 / total) : 0;
                 if (percent != lastPercent) {
                     lastPercent = percent;

@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -29,6 +30,7 @@ class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace ranker {
+struct Dataset;
 class LabelDocument;
 struct PairEdit;
 } // namespace ranker
@@ -58,6 +60,9 @@ public:
     /// maybeSave() first); fileOpened() or openFailed() follows.
     /// @return false, with the reason in lastMessage(), when a file is still loading.
     bool openFile(const QString &path, int embeddingDim);
+    /// Opens the file of a dataset the window has read (with its line spans), without reading
+    /// it again. @return false while another open is in progress.
+    bool openDataset(const std::shared_ptr<const ranker::Dataset> &dataset);
     bool isLoading() const { return m_loadThread != nullptr; }
     QString filePath() const;
     /// Where "Model" looks for finished runs (WORKSPACE/runs).
@@ -113,6 +118,9 @@ protected:
 
 private:
     void buildUi();
+    using Progress = std::function<bool(uint64_t, uint64_t)>;
+    /// Runs `open` on a thread of its own, then finishOpen() on the GUI thread.
+    bool startOpen(const QString &path, std::function<void(LabelDocument &, const Progress &)> open);
     void finishOpen(const QString &path, std::shared_ptr<LabelDocument> document, const QString &error);
     void buildActions();
     void onReset();
