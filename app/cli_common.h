@@ -1,6 +1,7 @@
 #pragma once
 // Small formatting helpers shared by the command-line tools.
 
+#include "core/base/text_format.h"
 #include "core/dataset.h"
 #include "core/model.h"
 #include "core/version.h"
@@ -71,18 +72,7 @@ inline std::string formatBytes(uint64_t bytes)
     return text;
 }
 
-inline std::string formatDuration(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0)
-        return "-";
-    const long s = long(seconds + 0.5);
-    char text[32];
-    if (s >= 3600)
-        std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-    else
-        std::snprintf(text, sizeof text, "%ld:%02ld", s / 60, s % 60);
-    return text;
-}
+using ranker::formatDuration; // core/base/text_format.h
 
 /// What was read: counts, label balance, and the first bad lines with their numbers.
 inline void printDatasetSummary(std::FILE *out, const Dataset &ds)

@@ -38,11 +38,6 @@ namespace ranker::ui {
 
 namespace {
 
-QString qs(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
-
 /// A value as the editor writes it: numbers without trailing zeros.
 QString valueText(const nlohmann::json &v)
 {

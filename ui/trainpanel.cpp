@@ -2,6 +2,7 @@
 
 #include "ui/numberformat.h"
 
+#include "core/base/text_format.h"
 #include "core/dataset.h"
 #include "core/error.h"
 #include "core/model.h"
@@ -54,15 +55,7 @@ namespace {
 
 QString formatDuration(double seconds)
 {
-    if (!std::isfinite(seconds) || seconds < 0)
-        return QStringLiteral("–");
-    const qint64 s = qint64(std::llround(seconds));
-    if (s >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(s / 3600)
-            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-            .arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return qs(ranker::formatDuration(seconds));
 }
 
 QString formatNumber(double value, int precision = 5)
@@ -799,11 +792,6 @@ void TrainPanel::onEpoch(const EpochReport &report)
 }
 
 namespace {
-
-QString qs(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
 
 double numberIn(const nlohmann::json &j, const char *key)
 {

@@ -253,15 +253,20 @@ namespace {
 std::recursive_mutex g_heldMutex;
 std::map<std::pair<dev_t, ino_t>, std::weak_ptr<RunFolderLock::Entry>> g_held;
 
-/// "ranker-train (pid 1234)", from what the holder wrote into the lock file.
+/// "ranker-train (pid 1234)", from what the holder wrote into the lock file. The holder writes
+/// it just after it takes the lock: a writer refused in between finds the file still empty, so
+/// it looks again for a moment (CI saw "pid unknown" with two writers started together).
 std::string holderOf(int fd)
 {
-    char text[256] = {0};
-    const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
-    long pid = 0;
-    char program[128] = {0};
-    if (n > 0 && std::sscanf(text, "%ld %127s", &pid, program) >= 1 && pid > 0)
-        return std::string(program[0] ? program : "ranker-train") + " (pid " + std::to_string(pid) + ")";
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        char text[256] = {0};
+        const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
+        long pid = 0;
+        char program[128] = {0};
+        if (n > 0 && std::sscanf(text, "%ld %127s", &pid, program) >= 1 && pid > 0)
+            return std::string(program[0] ? program : "ranker-train") + " (pid " + std::to_string(pid) + ")";
+        std::this_thread::sleep_for(std::chrono::milliseconds(4));
+    }
     return "ranker-train (pid unknown)";
 }
 

@@ -17,11 +17,6 @@ namespace ranker::ui {
 
 namespace {
 
-QString qs(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
-
 /// "trial-003-lr0.001-m0.5" of ".../trial-003-lr0.001-m0.5/" (with or without the slash).
 std::string folderName(const std::string &folder)
 {
@@ -260,20 +255,6 @@ int RunTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString RunTableModel::formatDuration(double seconds)
-{
-    if (!std::isfinite(seconds))
-        return {};
-    if (seconds < 10)
-        return QStringLiteral("%1 s").arg(seconds, 0, 'f', 2);
-    if (seconds < 60)
-        return QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
-    const qint64 s = qRound64(seconds);
-    if (s < 3600)
-        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
-
 QVariant RunTableModel::display(const RunSummary &run, int row, int column) const
 {
     const Text &t = m_text[size_t(row)];
@@ -314,7 +295,7 @@ QVariant RunTableModel::display(const RunSummary &run, int row, int column) cons
                : run.verdict.level == VerdictLevel::Warning ? tr("⚠ look again")
                                                             : tr("✖ failed");
     case TrainingTime:
-        return formatDuration(run.trainingTime);
+        return qs(ranker::formatDuration(run.trainingTime));
     case Device:
         return t.device;
     case Ended:

@@ -89,8 +89,6 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
-    static QString formatDuration(double seconds);
-
 private:
     QVariant display(const RunSummary &run, int row, int column) const;
     QVariant sortValue(const RunSummary &run, int row, int column) const;

@@ -1,4 +1,5 @@
 #include "ui/ranking/rankingview.h"
+#include "ui/numberformat.h"
 
 #include "core/atomic_file.h"
 #include "core/dataset.h"
@@ -27,11 +28,6 @@
 namespace ranker::ui {
 
 namespace {
-
-QString qs(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
 
 /// A run as the list shows it: its name, its folder, its figure, and how it ended when not completed.
 QString runText(const RunSummary &run)

@@ -1,4 +1,5 @@
 #include "ui/ranking/rankingworker.h"
+#include "ui/numberformat.h"
 
 #include "core/dataset.h"
 #include "core/evaluate.h"
@@ -15,11 +16,6 @@
 namespace ranker::ui {
 
 namespace {
-
-QString qs(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
 
 /// Why `layout` cannot score `ds`'s items, or an empty string. Only the embedding width decides:
 /// a metric the dataset lacks takes the training mean (rawFeatureMatrix), which is reported apart.

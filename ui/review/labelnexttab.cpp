@@ -20,11 +20,6 @@ namespace {
 
 enum Column { Number, ItemA, ItemB, Type, ModelP, Compared, Answer, ColumnCount };
 
-QString qs(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
-
 QString labelText(int label)
 {
     return label > 0 ? QObject::tr("A preferred") : label < 0 ? QObject::tr("B preferred") : QObject::tr("equal");

@@ -65,11 +65,6 @@ namespace {
 
 constexpr int kAnyLabel = 99;
 
-QString qs(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
 QString shortcutText(const QAction *action)
 {
     QStringList keys;
