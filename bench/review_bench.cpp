@@ -83,7 +83,9 @@ int main(int argc, char **argv)
     {
         QElapsedTimer load;
         load.start();
-        ranker::Dataset ds = ranker::loadDataset(path, ranker::LoadOptions{dim});
+        ranker::LoadOptions options;
+        options.embeddingDim = dim;
+        ranker::Dataset ds = ranker::loadDataset(path, options);
         std::printf("loadDataset alone (for reference):  %9.1f ms\n", ms(load));
     }
     {

@@ -1,12 +1,22 @@
 #pragma once
 // Fixtures shared by the review suites: small pair files written byte for byte.
 
+#include "core/dataset.h"
+
 #include <QByteArray>
 #include <QFile>
 #include <QList>
 #include <QString>
 
 namespace ranker::test {
+
+/// Every default of LoadOptions but the embedding dimension.
+inline LoadOptions withDim(int embeddingDim)
+{
+    LoadOptions options;
+    options.embeddingDim = embeddingDim;
+    return options;
+}
 
 inline QByteArray readAll(const QString &path)
 {

@@ -113,7 +113,7 @@ void LabelDocumentTest::editedLine_keepsUnknownFieldsAndKeyOrder()
     QByteArray saved = test::readAll(path);
     QCOMPARE(saved, pairLine("c", "d", 0) + "\n" + expected + "\n" + pairLine("e", "f", -1) + "\n");
     // And the saved file still loads to the edited values.
-    Dataset ds = loadDataset(path.toStdString(), LoadOptions{2});
+    Dataset ds = loadDataset(path.toStdString(), test::withDim(2));
     QCOMPARE(int(ds.pairs.size()), 3);
     QCOMPARE(int(ds.pairs[1].label), -1);
     QCOMPARE(int(ds.pairs[1].reasonTags.size()), 2);
@@ -164,7 +164,7 @@ void LabelDocumentTest::addAndRemovePair_savedAndCompacted()
     QByteArray addedLine = "{\"item_a\":" + test::item("a") + ",\"item_b\":" + test::item("d") +
                            ",\"label\":-1,\"reason_tags\":[\"relevance\",\"metrics\"]}";
     QCOMPARE(test::readAll(path), pairLine("a", "b", 1) + "\n" + pairLine("c", "d", -1) + "\n" + addedLine + "\n");
-    Dataset ds = loadDataset(path.toStdString(), LoadOptions{2});
+    Dataset ds = loadDataset(path.toStdString(), test::withDim(2));
     QCOMPARE(int(ds.pairs.size()), 3);
     QVERIFY(ds.skipped.empty());
 }

@@ -371,7 +371,7 @@ void ReviewPanelTest::addAndRemovePair_fromTheForm_undoable()
     QTest::keyClick(keys, Qt::Key_Delete);
     QVERIFY(panel->save());
     QCOMPARE(doc.rowCount(), 330); // 330 + 1 added − 1 removed
-    Dataset ds = loadDataset(path.toStdString(), LoadOptions{32});
+    Dataset ds = loadDataset(path.toStdString(), test::withDim(32));
     QCOMPARE(int(ds.pairs.size()), 330);
     QVERIFY(ds.skipped.empty());
     const Pair &last = ds.pairs.back();
@@ -607,7 +607,7 @@ void ReviewPanelTest::labelNext_suggestedPairsAnsweredWithKeysAreAppended()
     QVERIFY(saved.startsWith(original));
     const QList<QByteArray> added = test::lines(saved.mid(original.size()));
     QCOMPARE(added.size(), 5);
-    const Dataset reread = loadDataset(path.toStdString(), LoadOptions{32});
+    const Dataset reread = loadDataset(path.toStdString(), test::withDim(32));
     QVERIFY(reread.skipped.empty());
     QCOMPARE(int(reread.pairs.size()), 335);
     for (int i = 0; i < 5; ++i) {

@@ -1,5 +1,6 @@
 #include "ui/history/runtablemodel.h"
 
+#include "core/base/text_format.h"
 #include "ui/history/bestrun.h"
 #include "ui/history/elidedtext.h"
 #include "ui/numberformat.h"
