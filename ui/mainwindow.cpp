@@ -163,8 +163,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_datasetPanel, &DatasetPanel::reloadRequested, this, &MainWindow::reloadDataset);
     // Another program may change or remove the open dataset's file: say so, and offer to read it again.
     m_datasetWatcher = std::make_unique<FileChangeWatcher>(this, 300, [this] { checkDatasetOnDisk(); });
-    // Labels saved in the Review place are what the next run should train on.
-    // The saved document knows the new file: its dataset is taken as it is, not read again
+    // Labels saved in the Review place are what the next run should train on. The saved
+    // document knows the new file: its dataset is taken as it is, not read again
     // (unless the save changed the order the items first appear in, or embeddings came from a
     // separate file the document did not read). A Save As moves the whole window to the new file.
     connect(m_reviewPanel->document(), &ReviewDocument::saved, this, [this](const QString &path) {
